@@ -1,0 +1,45 @@
+"""Every setting kbsearch reads, declared once with its default, help and environment variable.
+
+Settings come from `KBSEARCH_<NAME>` environment variables; nothing else in the code reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return f"KBSEARCH_{self.name.upper()}"
+
+
+SETTINGS = {
+    s.name: s
+    for s in (
+        Setting("home_country", "BE", "ISO code of the agency's own country: never the primary "
+                "country of a report about a mission abroad"),
+        Setting("max_file_mb", "20", "files larger than this many megabytes are refused"),
+    )
+}
+
+
+def get(name: str) -> str:
+    """The setting's value: its environment variable when set, else its default."""
+    setting = SETTINGS[name]
+    return os.environ.get(setting.env_var, setting.default)
+
+
+def home_country() -> str:
+    return get("home_country").strip().upper()
+
+
+def max_file_bytes() -> int:
+    return int(float(get("max_file_mb")) * 1024 * 1024)

@@ -1,0 +1,24 @@
+"""The errors kbsearch reports to its users; each carries what the user needs to fix the cause."""
+
+
+class KbsearchError(Exception):
+    """Base of every error kbsearch raises on purpose."""
+
+
+class IngestError(KbsearchError):
+    """A file that could not be read, with its path and a reason a person can act on."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class InvalidParameter(KbsearchError):
+    """A user-supplied parameter with a value kbsearch cannot accept."""
+
+    def __init__(self, name: str, value: object, reason: str = "invalid value"):
+        super().__init__(f"{name}={value!r}: {reason}")
+        self.name = name
+        self.value = value
+        self.reason = reason

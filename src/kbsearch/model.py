@@ -1,0 +1,85 @@
+"""Plain data shared by every layer. No behaviour beyond conversion, no third-party imports."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+
+DOCUMENT_TYPES = ("news", "mission", "event", "factsheet")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One labelled figure of a fact sheet (`Population: 124 million (2024)`)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader found in one file, before any inference.
+
+    Every metadata field is what the file says explicitly (front matter, HTML meta, JSON keys);
+    `None` or empty means "not given", so extraction knows what it still has to infer.
+    """
+
+    source: str
+    format: str
+    text: str
+    title: str | None = None
+    title_candidates: tuple[str, ...] = ()
+    date: dt.date | None = None
+    date_candidates: tuple[dt.date, ...] = ()
+    type: str | None = None
+    type_hints: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    language: str | None = None
+    declared_language: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    event_start: dt.date | None = None
+    event_end: dt.date | None = None
+    companies: tuple[str, ...] = ()
+    key_figures: tuple[KeyFigure, ...] = ()
+    reference: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as kbsearch indexes and shows it: every field decided."""
+
+    source: str
+    format: str
+    title: str
+    text: str
+    language: str
+    language_confidence: float
+    date: dt.date | None
+    type: str
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    summary: str
+    event_start: dt.date | None = None
+    event_end: dt.date | None = None
+    companies: tuple[str, ...] = ()
+    key_figures: tuple[KeyFigure, ...] = ()
+    reference: bool = False
+    content_hash: str = ""
+    declared_language: str | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict: dates as YYYY-MM-DD, tuples as lists."""
+        out = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif f.name == "key_figures":
+                value = [{"label": k.label, "value": k.value} for k in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
