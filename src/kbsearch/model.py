@@ -21,8 +21,10 @@ class KeyFigure:
 class RawDocument:
     """What a reader found in one file, before any inference.
 
-    Every metadata field is what the file says explicitly (front matter, HTML meta, JSON keys);
-    `None` or empty means "not given", so extraction knows what it still has to infer.
+    Every metadata field is what the file says explicitly (front matter, JSON keys); `None` or
+    empty means "not given", so extraction knows what it still has to infer. The `*_candidates`,
+    `*_hints` and `datelines` fields are weaker signals (page meta tags, breadcrumbs, bylines)
+    that extraction weighs against the text.
     """
 
     source: str
@@ -31,7 +33,8 @@ class RawDocument:
     title: str | None = None
     title_candidates: tuple[str, ...] = ()
     date: dt.date | None = None
-    date_candidates: tuple[dt.date, ...] = ()
+    date_candidates: tuple[str, ...] = ()
+    datelines: tuple[str, ...] = ()
     type: str | None = None
     type_hints: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()

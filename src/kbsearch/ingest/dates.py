@@ -1,0 +1,210 @@
+"""Publication and event dates, from metadata first and then from the text, in fr/nl/de/en.
+
+Numeric dates are read day first (`12/03/2019` is 12 March), as Belgians write them. A date is
+only a publication date when nothing says otherwise: a copyright line, a registration deadline
+and an event's own dates are told apart by the words around them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from babel.dates import get_month_names
+
+from kbsearch.vocab.text import fold
+
+MONTH_LOCALES = ("fr", "nl", "de", "en")
+_MIN_YEAR, _MAX_YEAR = 1990, 2100
+# How far before a date its cue words are looked for, in characters.
+_CONTEXT = 70
+
+_PUBLICATION_CUES = re.compile(
+    r"(publie|mis en ligne|mise en ligne|date de publication|communique|posted|published|"
+    r"gepubliceerd|geplaatst|gepost|veroffentlicht|erschienen|publiziert|stand:|"
+    r"press release|persbericht|pressemitteilung)\W*(le|on|op|am)?\W*$")
+_COPYRIGHT_CUES = re.compile(r"(©|\(c\)|copyright|tous droits|all rights|alle rechten)")
+_DEADLINE_CUES = re.compile(
+    r"(inscri\w*|enregistr\w*|date limite|deadline|avant le|au plus tard|jusqu.au|cloture|"
+    r"register\w*|registration|apply|sign up|before|no later than|until|by$|"
+    r"uiterlijk|inschrij\w*|aanmeld\w*|tot en met|voor$|anmeld\w*|anmeldeschluss|"
+    r"spatestens|bis zum|bis$|frist)\W*(le|on|op|am|the)?\W*$")
+_EVENT_CUES = re.compile(
+    r"(aura lieu|se tiendra|se deroulera|auront lieu|a lieu|rendez-vous|quand|date\W*:|dates\W*:|"
+    r"takes place|will take place|will be held|is held|when\W*:|"
+    r"vindt plaats|vinden plaats|zal plaatsvinden|wanneer\W*:|datum\W*:|"
+    r"findet|finden|wann\W*:|termin\W*:)[^.]*$")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A full date found in text; `end` is set for ranges such as `du 12 au 15 mars 2026`."""
+
+    date: dt.date
+    end: dt.date | None
+    position: int
+    context: str  # folded text just before the mention
+
+    @property
+    def is_range(self) -> bool:
+        return self.end is not None
+
+
+@functools.cache
+def _month_numbers() -> dict[str, int]:
+    months: dict[str, int] = {}
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    months[fold(name).rstrip(".")] = number
+    months.update({"maerz": 3, "janner": 1, "sept": 9})  # common spellings CLDR lacks
+    return months
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern]:
+    month = "|".join(sorted((re.escape(m) for m in _month_numbers()), key=len, reverse=True))
+    day = r"(?P<day>[0-3]?\d)(?:er|e|eme|st|nd|rd|th|\.)?"
+    year = r"(?P<year>(?:19|20|21)\d\d)"
+    to = r"\s*(?:au|a|et|-|–|—|tot|en|bis|to|and|till|until|/)\s*"
+    return {
+        # 12 - 15 mars 2026, du 3 au 5 mai 2021, vom 12. bis 15. März 2026
+        "day_range": re.compile(
+            rf"\b(?P<day1>[0-3]?\d)(?:er|e|st|nd|rd|th|\.)?{to}{day}\s+(?P<month>{month})\.?\s+"
+            rf"{year}\b"),
+        # 28 février au 3 mars 2026
+        "month_range": re.compile(
+            rf"\b(?P<day1>[0-3]?\d)(?:er|e|st|nd|rd|th|\.)?\s+(?P<month1>{month})\.?{to}{day}\s+"
+            rf"(?P<month>{month})\.?\s+{year}\b"),
+        # 12 mars 2019, 3 mei 2021, 12. März 2019, 1er juin 2020, 12th March 2019
+        "day_month_year": re.compile(rf"\b{day}\s+(?P<month>{month})\.?,?\s+{year}\b"),
+        # March 12, 2019
+        "month_day_year": re.compile(
+            rf"\b(?P<month>{month})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?,?\s+{year}\b"),
+        # 2019-03-12
+        "iso": re.compile(
+            r"\b(?P<year>(?:19|20|21)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+        # 12/03/2019, 12.03.2019, 12-03-2019: day first
+        "numeric": re.compile(
+            r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20|21)\d\d)\b"),
+        # 2019年3月12日
+        "japanese": re.compile(r"(?P<year>(?:19|20|21)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*"
+                               r"(?P<day>[0-3]?\d)\s*日"),
+    }
+
+
+def _build(year: str, month: str | int, day: str) -> dt.date | None:
+    number = month if isinstance(month, int) else (
+        int(month) if month.isdigit() else _month_numbers().get(month.rstrip(".")))
+    try:
+        value = dt.date(int(year), int(number or 0), int(day))
+    except (ValueError, TypeError):
+        return None
+    return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every full date in `text`, in reading order; overlapping matches keep the longest."""
+    folded = fold(text)
+    found: list[tuple[int, int, DateMention]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _patterns().items():
+        for m in pattern.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            mention = _mention(kind, m, folded)
+            if mention:
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), m.end(), mention))
+    return [mention for _, _, mention in sorted(found, key=lambda f: f[0])]
+
+
+def _mention(kind: str, m: re.Match, folded: str) -> DateMention | None:
+    groups = m.groupdict()
+    end = None
+    if kind == "day_range":
+        start = _build(groups["year"], groups["month"], groups["day1"])
+        end = _build(groups["year"], groups["month"], groups["day"])
+    elif kind == "month_range":
+        start = _build(groups["year"], groups["month1"], groups["day1"])
+        end = _build(groups["year"], groups["month"], groups["day"])
+    else:
+        start = _build(groups["year"], groups["month"], groups["day"])
+    if start is None or (end is not None and end < start):
+        return None
+    context = folded[max(0, m.start() - _CONTEXT):m.start()]
+    return DateMention(start, end, m.start(), context)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from metadata: a date object, ISO text (with or without time) or a written date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    mentions = find_dates(value.strip()[:200])
+    return mentions[0].date if mentions else None
+
+
+def is_excluded_from_publication(mention: DateMention) -> bool:
+    """Copyright lines, deadlines and an event's own dates are not publication dates."""
+    context = mention.context
+    return bool(mention.is_range or _COPYRIGHT_CUES.search(context[-30:])
+                or _DEADLINE_CUES.search(context[-40:]) or _EVENT_CUES.search(context))
+
+
+def _is_dateline(mention: DateMention, text: str) -> bool:
+    """`Namur, le 3 mai 2021` or a cue such as `Publié le` right before the date."""
+    if _PUBLICATION_CUES.search(mention.context):
+        return True
+    line_start = mention.context.rfind("\n") + 1
+    before = mention.context[line_start:]
+    return bool(re.fullmatch(r"\s*[\w' -]{2,40},\s*(le|den|on|op)?\s*", before))
+
+
+def publication_date(metadata: list[object], datelines: list[str], text: str,
+                     head_chars: int = 400) -> dt.date | None:
+    """The publication date: metadata, then a dateline, then a cued or leading date in the text.
+
+    Without any of those, the latest date in the text that is not excluded: reports are written
+    after what they report.
+    """
+    for value in metadata:
+        found = parse_date(value)
+        if found:
+            return found
+    for line in datelines:
+        mentions = [m for m in find_dates(line) if not is_excluded_from_publication(m)]
+        if mentions:
+            return mentions[0].date
+    mentions = find_dates(text)
+    for mention in mentions:
+        if _is_dateline(mention, text) and not mention.is_range:
+            return mention.date
+    candidates = [m for m in mentions if not is_excluded_from_publication(m)]
+    head = [m for m in candidates if m.position < head_chars]
+    if head:
+        return head[0].date
+    return max((m.date for m in candidates), default=None)
+
+
+def event_dates(start: object, end: object, text: str) -> tuple[dt.date | None, dt.date | None]:
+    """When an event takes place: explicit metadata, else a range or an event-cued date."""
+    explicit_start, explicit_end = parse_date(start), parse_date(end)
+    if explicit_start:
+        return explicit_start, explicit_end if explicit_end and explicit_end >= explicit_start \
+            else None
+    mentions = find_dates(text)
+    for mention in mentions:
+        if mention.is_range or _EVENT_CUES.search(mention.context):
+            return mention.date, mention.end
+    for mention in mentions:
+        if not (_DEADLINE_CUES.search(mention.context[-40:]) or _is_dateline(mention, text)
+                or _COPYRIGHT_CUES.search(mention.context[-30:])):
+            return mention.date, None
+    return None, None

@@ -1,0 +1,202 @@
+"""RawDocument → Document: decide every field a reader could not read explicitly.
+
+Explicit metadata always wins; otherwise each field is inferred from the title and text, with
+the title weighing more than the body and the start of the body more than its end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kbsearch import config
+from kbsearch.ingest import dates
+from kbsearch.ingest.langid import detect_language
+from kbsearch.model import Document, RawDocument
+from kbsearch.vocab import countries, sectors
+from kbsearch.vocab.text import fold
+
+SUMMARY_CHARS = 300
+# Tokens at the start of the body that count as its lead paragraph.
+LEAD_TOKENS = 120
+TITLE_WEIGHT = 3.0
+LEAD_WEIGHT = 1.5
+_COUNTRY_KIND_WEIGHT = {"name": 1.0, "demonym": 0.6, "place": 0.8}
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
+
+# Cue phrases per type (folded). Title hits count TITLE_WEIGHT, body hits 1.
+_TYPE_CUES = {
+    "event": (
+        "aura lieu", "se tiendra", "se deroulera", "auront lieu", "inscrivez-vous", "inscrivez vous",
+        "inscription", "inscriptions", "participez", "rejoignez", "salon", "foire", "webinaire",
+        "webinar", "seminaire", "rencontres b2b", "pavillon", "date limite", "programme",
+        "register", "registration", "join us", "will take place", "will be held", "trade fair",
+        "trade show", "exhibition", "fair", "beurs", "inschrijven", "inschrijving",
+        "schrijf je in", "vindt plaats", "zal plaatsvinden", "messe", "anmeldung", "anmelden",
+        "melden sie sich", "findet", "veranstaltung", "workshop", "conference", "save the date",
+        "appel a participation", "b2b meetings", "matchmaking"),
+    "mission": (
+        "mission economique", "mission commerciale", "mission princiere",
+        "mission multisectorielle", "mission sectorielle", "la mission", "cette mission",
+        "la delegation", "delegation wallonne", "delegation belge", "handelsmissie",
+        "economische missie", "prinselijke missie", "de missie", "wirtschaftsmission",
+        "delegationsreise", "handelsmission", "die delegation", "trade mission",
+        "economic mission", "princely mission", "the mission", "the delegation"),
+    "factsheet": (
+        "fiche pays", "country profile", "country fact sheet", "landenfiche", "landenprofiel",
+        "landerprofil", "landerbericht", "chiffres cles", "key figures", "kerncijfers",
+        "eckdaten", "pib par habitant", "gdp per capita"),
+}
+# Words in breadcrumbs, URLs, og:type or JSON-LD @type that name the type outright.
+_TYPE_HINTS = {
+    "event": ("event", "events", "evenement", "evenements", "agenda", "evenementen",
+              "veranstaltung", "veranstaltungen", "webinar", "webinaire", "salons"),
+    "mission": ("mission", "missions", "missie", "missies", "delegationsreise"),
+    "factsheet": ("fiche-pays", "fiches-pays", "country-profile", "landenfiche", "factsheet"),
+}
+# Phrases that show an event is still to come: registration, the future tense.
+_UPCOMING = ("inscri", "register", "registration", "aanmeld", "inschrij", "anmeld",
+             "aura lieu", "se tiendra", "will take place", "vindt plaats", "findet")
+# Phrases that show a mission has happened: it is a report, not an announcement.
+_PAST = ("s'est deroulee", "s'est tenue", "a reuni", "ont participe", "a conduit", "a mene",
+         "a rencontre", "ont rencontre", "took place", "was held", "met with", "visited",
+         "vond plaats", "bezocht", "ontmoette", "fand statt", "besuchte", "traf")
+
+
+def extract(raw: RawDocument, content_hash: str = "") -> Document:
+    """Decide every field of the Document; never raises on any RawDocument."""
+    title = choose_title(raw)
+    text = raw.text
+    if raw.language:
+        language, confidence = raw.language, 1.0
+    else:
+        detected = detect_language(f"{title}\n{text}", raw.declared_language)
+        language, confidence = detected.code, detected.confidence
+    published = raw.date or dates.publication_date(list(raw.date_candidates),
+                                                   list(raw.datelines), text)
+    event_start, event_end = dates.event_dates(raw.event_start, raw.event_end, text)
+    doc_type = raw.type or infer_type(raw, title, text, published, event_start)
+    if doc_type not in ("event", "mission") and not raw.event_start:
+        event_start = event_end = None
+    return Document(
+        source=raw.source, format=raw.format, title=title, text=text,
+        language=language, language_confidence=confidence, date=published, type=doc_type,
+        countries=raw.countries or infer_countries(title, text),
+        sectors=raw.sectors or infer_sectors(title, text),
+        summary=raw.summary or summarise(raw.description or "", text, title),
+        event_start=event_start, event_end=event_end, companies=raw.companies,
+        key_figures=raw.key_figures, reference=raw.reference, content_hash=content_hash,
+        declared_language=raw.declared_language,
+    )
+
+
+def choose_title(raw: RawDocument) -> str:
+    """Explicit title, else the first candidate (h1, og:title, <title> without the site name)."""
+    if raw.title:
+        return _shorten(raw.title, 300)
+    for candidate in raw.title_candidates:
+        cleaned = _strip_site_name(candidate)
+        if len(cleaned) >= 3:
+            return _shorten(cleaned, 300)
+    first_line = next((line.strip() for line in raw.text.splitlines() if line.strip()), "")
+    return _shorten(first_line, 120) or raw.source
+
+
+def _strip_site_name(title: str) -> str:
+    """`Mission au Japon | Agence wallonne` → `Mission au Japon` (the longest part)."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    return max(parts, key=len) if len(parts) > 1 else title.strip()
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def summarise(description: str, text: str, title: str) -> str:
+    """The page's description, else the first paragraph of prose, cut at a sentence."""
+    if description.strip():
+        return _shorten(description, SUMMARY_CHARS)
+    folded_title = fold(title)
+    for block in (b.strip() for b in text.split("\n")):
+        if len(block) >= 60 and fold(block) != folded_title:
+            if len(block) <= SUMMARY_CHARS:
+                return block
+            sentences = re.split(r"(?<=[.!?。])\s+", block)
+            summary = ""
+            for sentence in sentences:
+                if len(summary) + len(sentence) > SUMMARY_CHARS:
+                    break
+                summary = f"{summary} {sentence}".strip()
+            return summary or _shorten(block, SUMMARY_CHARS)
+    return _shorten(text, SUMMARY_CHARS)
+
+
+def _weighted_matches(matcher, title: str, text: str):
+    """(concept, weight) for every match: title, lead paragraph and rest weigh differently."""
+    for match in matcher.find(title):
+        yield match.concept, TITLE_WEIGHT
+    for match in matcher.find(text):
+        yield match.concept, LEAD_WEIGHT if match.start < LEAD_TOKENS else 1.0
+
+
+def infer_countries(title: str, text: str) -> tuple[str, ...]:
+    """Countries the document is about, primary first.
+
+    The agency's home country is mentioned in nearly every document; it is primary only when
+    no foreign country is, and otherwise left out so it does not swamp the country facet.
+    """
+    scores: Counter[str] = Counter()
+    for concept, weight in _weighted_matches(countries.matcher(), title, text):
+        kind, code = concept.split(":")
+        scores[code] += weight * _COUNTRY_KIND_WEIGHT[kind]
+    home = config.home_country()
+    foreign = [(score, code) for code, score in scores.items() if code != home]
+    if not foreign:
+        return (home,) if scores.get(home, 0) >= 1 else ()
+    foreign.sort(key=lambda sc: (-sc[0], sc[1]))
+    top = foreign[0][0]
+    return tuple(code for score, code in foreign
+                 if code == foreign[0][1] or (score >= 2 and score >= 0.25 * top))
+
+
+def infer_sectors(title: str, text: str) -> tuple[str, ...]:
+    """Sectors the document is about: clearly present, and not a passing mention."""
+    scores: Counter[str] = Counter()
+    for slug, weight in _weighted_matches(sectors.matcher(), title, text):
+        scores[slug] += weight
+    if not scores:
+        return ()
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ranked[0][1]
+    chosen = [slug for slug, score in ranked if score >= 2 and score >= 0.3 * top][:4]
+    return tuple(chosen or [ranked[0][0]])
+
+
+def _count_cues(cues: tuple[str, ...], folded: str) -> int:
+    return sum(len(re.findall(rf"(?<!\w){re.escape(c)}(?!\w)", folded)) for c in cues)
+
+
+def infer_type(raw: RawDocument, title: str, text: str, published, event_start) -> str:
+    """news, mission, event or factsheet, from hints, cue phrases and tense."""
+    if raw.key_figures:
+        return "factsheet"
+    hint_words = set(re.findall(r"[\w-]+", fold(" ".join(raw.type_hints))))
+    for doc_type, words in _TYPE_HINTS.items():
+        if hint_words & set(words):
+            return doc_type
+    folded_title, folded_text = fold(title), fold(text)
+    scores = {t: TITLE_WEIGHT * _count_cues(cues, folded_title) + _count_cues(cues, folded_text)
+              for t, cues in _TYPE_CUES.items()}
+    upcoming = _count_cues(_UPCOMING, folded_text) + TITLE_WEIGHT * _count_cues(_UPCOMING,
+                                                                                 folded_title)
+    past = _count_cues(_PAST, folded_text)
+    if event_start and published and event_start > published:
+        scores["event"] += 3
+    scores["event"] += 2 * upcoming
+    scores["mission"] += past if scores["mission"] else 0
+    best = max(scores, key=lambda t: scores[t])
+    return best if scores[best] >= 3 else "news"

@@ -1,0 +1,339 @@
+"""HTML page → article text and page metadata, with the page chrome left out.
+
+A CMS page wraps one article in menus, breadcrumbs, cookie banners, share buttons, sidebars,
+"related articles" blocks and footers. Indexing those would make every page match every menu
+word, so this module keeps only the article: headings, paragraphs, lists and tables. It is the
+only module that imports BeautifulSoup.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.builder import ParserRejectedMarkup
+
+from kbsearch.ingest.decode import decode
+
+# Elements that never hold article text.
+_NEVER_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button",
+               "select", "input", "textarea", "canvas", "object", "embed", "nav", "aside",
+               "dialog", "menu", "link", "meta")
+# Landmark roles of page chrome.
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog",
+                 "alertdialog", "menu", "menubar", "toolbar"}
+# Words in a class or id that mark page chrome (`block-menu`, `cookie-banner`, `share-links`).
+_CHROME_WORDS = {
+    "cookie", "cookies", "consent", "gdpr", "rgpd", "share", "sharing", "sharer", "social",
+    "socials", "breadcrumb", "breadcrumbs", "ariane", "related", "similar", "newsletter",
+    "subscribe", "sidebar", "skip", "skiplink", "skiplinks", "menu", "nav", "navbar",
+    "navigation", "topbar", "masthead", "popup", "modal", "advert", "advertisement", "ads",
+    "sponsor", "comments", "pagination", "pager", "toolbar", "footer", "header", "offcanvas",
+    "sitemap", "lang", "langswitcher", "language", "languages", "search", "searchform",
+    "widget", "widgets", "teaser", "teasers", "promo", "tags", "tagcloud", "print", "rss",
+}
+# Word pairs marking "see also" blocks in the agency's four languages.
+_CHROME_PAIRS = ({"lire", "aussi"}, {"voir", "aussi"}, {"lees", "ook"}, {"see", "also"},
+                 {"read", "also"}, {"read", "more"}, {"more", "news"}, {"auch", "interessieren"})
+# Headings that introduce page chrome rather than article content.
+_CHROME_HEADINGS = re.compile(
+    r"^\W*(à lire aussi|a lire aussi|lire aussi|voir aussi|à voir aussi|articles? similaires|"
+    r"articles? liés|sur le même (sujet|thème)|dans la même rubrique|autres actualités|"
+    r"dernières actualités|partager( cet article| cette page)?|suivez-nous|"
+    r"related( articles| news| posts| stories)?|read also|see also|you may also like|"
+    r"more news|latest news|share( this)?( article| page)?|follow us|"
+    r"lees ook|gerelateerde (artikels|artikelen|berichten)|meer nieuws|ander nieuws|delen|"
+    r"volg ons|das könnte sie auch interessieren|ähnliche artikel|weitere (artikel|meldungen|"
+    r"nachrichten)|mehr zum thema|verwandte artikel|teilen|folgen sie uns)\W*$",
+    re.IGNORECASE)
+_BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4",
+          "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
+          "tr", "td", "th", "caption", "blockquote", "pre", "figure", "figcaption", "address",
+          "hr", "br", "details", "summary", "center"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_CLASS_WORDS = re.compile(r"[a-z]+")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_DATE_META = ("article:published_time", "og:published_time", "datepublished", "date",
+              "dc.date", "dc.date.issued", "dcterms.date", "dcterms.issued", "dcterms.created",
+              "pubdate", "publishdate", "publish-date", "publication_date", "sailthru.date",
+              "parsely-pub-date", "article.published")
+_DATELINE_WORDS = {"date", "dateline", "published", "pubdate", "byline", "submitted", "posted",
+                   "meta", "created", "datum", "publication"}
+_TYPE_META = ("og:type", "article:section", "article:tag")
+
+
+@dataclass
+class HtmlPage:
+    """What a page says about itself, as strings; interpretation is extraction's job."""
+
+    text: str
+    lang: str | None = None
+    titles: list[str] = field(default_factory=list)
+    description: str | None = None
+    published: list[str] = field(default_factory=list)
+    datelines: list[str] = field(default_factory=list)
+    event_start: str | None = None
+    event_end: str | None = None
+    type_hints: list[str] = field(default_factory=list)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first bytes, if any."""
+    found = _CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+def parse_html(data: bytes) -> HtmlPage:
+    """Read one page. Raises ValueError when the bytes hold no parsable HTML at all."""
+    markup = decode(data, declared_charset(data))
+    try:
+        soup = BeautifulSoup(markup, "lxml")
+    except (ParserRejectedMarkup, AssertionError, RecursionError) as exc:
+        raise ValueError(f"HTML could not be parsed ({exc.__class__.__name__})") from exc
+    page = HtmlPage(text="")
+    _read_metadata(soup, page)
+    _read_json_ld(soup, page)
+    _drop_chrome(soup)
+    root = _main_content(soup)
+    _read_datelines(root, page)
+    page.titles[:0] = _headings_text(root, "h1")[:1]  # the article's own heading first
+    page.text = "\n\n".join(_blocks(root))
+    return page
+
+
+def fragment_text(markup: str) -> str:
+    """The text of trusted markup (rendered Markdown): blocks kept, nothing dropped as chrome."""
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in soup.find_all(("script", "style")):
+        tag.decompose()
+    return "\n\n".join(_blocks(soup))
+
+
+def _content(soup: BeautifulSoup, attr: str, key: str) -> str | None:
+    tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(key)}$", re.IGNORECASE)})
+    value = tag.get("content") if isinstance(tag, Tag) else None
+    return _clean(value) if isinstance(value, str) and value.strip() else None
+
+
+def _meta(soup: BeautifulSoup, key: str) -> str | None:
+    return _content(soup, "property", key) or _content(soup, "name", key) or \
+        _content(soup, "itemprop", key)
+
+
+def _read_metadata(soup: BeautifulSoup, page: HtmlPage) -> None:
+    html = soup.find("html")
+    if isinstance(html, Tag):
+        lang = html.get("lang") or html.get("xml:lang")
+        page.lang = lang.strip() if isinstance(lang, str) and lang.strip() else None
+    page.lang = page.lang or _content(soup, "http-equiv", "content-language")
+    og_title = _meta(soup, "og:title")
+    title = soup.find("title")
+    page.titles.extend(t for t in (og_title, _clean(title.get_text()) if title else None) if t)
+    page.description = _meta(soup, "og:description") or _meta(soup, "description")
+    page.published.extend(v for v in (_meta(soup, k) for k in _DATE_META) if v)
+    page.type_hints.extend(v for v in (_meta(soup, k) for k in _TYPE_META) if v)
+    canonical = soup.find("link", rel="canonical")
+    url = _meta(soup, "og:url") or (canonical.get("href") if isinstance(canonical, Tag) else None)
+    if isinstance(url, str):
+        page.type_hints.append(url)
+    for crumb in soup.find_all(_is_breadcrumb):
+        page.type_hints.append(_clean(crumb.get_text(" ")))
+
+
+def _is_publication_marker(tag: Tag) -> bool:
+    """A <time> that says it is the publication date, by itemprop, pubdate or class."""
+    words = _class_words(tag)
+    return (tag.get("itemprop") in ("datePublished", "dateCreated") or tag.has_attr("pubdate")
+            or bool(words & {"published", "publication", "pubdate", "posted", "created",
+                             "submitted", "publish"}))
+
+
+def _read_json_ld(soup: BeautifulSoup, page: HtmlPage) -> None:
+    for script in soup.find_all("script", type=re.compile("ld\\+json", re.IGNORECASE)):
+        try:
+            data = json.loads(script.string or "")
+        except (ValueError, RecursionError):
+            continue
+        for node in _json_nodes(data):
+            kind = node.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            page.type_hints.extend(str(k) for k in kinds if isinstance(k, str))
+            for key in ("datePublished", "dateCreated"):
+                if isinstance(node.get(key), str):
+                    page.published.insert(0, node[key])
+            if isinstance(node.get("startDate"), str) and not page.event_start:
+                page.event_start = node["startDate"]
+                page.event_end = node.get("endDate") if isinstance(node.get("endDate"), str) \
+                    else None
+
+
+def _json_nodes(data: object, depth: int = 0):
+    """Every dict in a JSON-LD tree (including @graph lists), depth-limited."""
+    if depth > 8:
+        return
+    if isinstance(data, dict):
+        yield data
+        for value in data.values():
+            yield from _json_nodes(value, depth + 1)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _json_nodes(item, depth + 1)
+
+
+def _class_words(tag: Tag) -> set[str]:
+    classes = tag.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    ident = tag.get("id") or ""
+    label = tag.get("aria-label") or ""
+    raw = " ".join([*classes, ident if isinstance(ident, str) else "",
+                    label if isinstance(label, str) else ""])
+    # camelCase → camel case, so `shareButtons` yields `share`.
+    raw = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw).lower()
+    return set(_CLASS_WORDS.findall(raw))
+
+
+def _is_breadcrumb(tag: Tag) -> bool:
+    words = _class_words(tag)
+    return bool(words & {"breadcrumb", "breadcrumbs", "ariane"})
+
+
+def _is_hidden(tag: Tag) -> bool:
+    style = tag.get("style")
+    return (tag.has_attr("hidden") or tag.get("aria-hidden") == "true"
+            or (isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden",
+                                                     style, re.IGNORECASE) is not None))
+
+
+def _is_chrome(tag: Tag) -> bool:
+    """Page chrome by element, role, hidden state or class/id words."""
+    if tag.name in _NEVER_TEXT or _is_hidden(tag):
+        return True
+    role = tag.get("role")
+    if isinstance(role, str) and role.lower() in _CHROME_ROLES:
+        return True
+    if tag.name in ("header", "footer") and not tag.find("h1"):
+        return True
+    words = _class_words(tag)
+    if words & _CHROME_WORDS or any(pair <= words for pair in _CHROME_PAIRS):
+        # A wrapper of the whole article (`page-with-sidebar`) is not chrome itself.
+        return not tag.find(["h1", "article", "main"])
+    return False
+
+
+def _drop_chrome(soup: BeautifulSoup) -> None:
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in list(soup.find_all(True)):
+        if tag.decomposed or tag.parent is None:
+            continue
+        if tag.name in ("html", "body"):
+            continue
+        if _is_chrome(tag):
+            tag.decompose()
+    for heading in list(soup.find_all([*_HEADINGS, "strong", "p", "span", "div"])):
+        if heading.decomposed or heading.parent is None:
+            continue
+        if _CHROME_HEADINGS.match(_clean(heading.get_text(" "))):
+            _drop_block_introduced_by(heading)
+    for block in list(soup.find_all(["ul", "ol", "div", "table", "section"])):
+        if not block.decomposed and block.parent is not None and _is_link_list(block):
+            block.decompose()
+
+
+def _drop_block_introduced_by(heading: Tag) -> None:
+    """Remove a "see also" heading with the links that follow it."""
+    container = heading.parent
+    if isinstance(container, Tag) and container.name not in ("body", "html", "article", "main") \
+            and len(_clean(container.get_text(" "))) < 1500 and not container.find("h1"):
+        container.decompose()
+        return
+    for sibling in list(heading.find_next_siblings()):
+        if sibling.name in _HEADINGS:
+            break
+        sibling.decompose()
+    heading.decompose()
+
+
+def _is_link_list(block: Tag) -> bool:
+    """A block that is mostly links (a menu or a list of other articles), not prose."""
+    links = block.find_all("a")
+    if len(links) < 3:
+        return False
+    text = len(_clean(block.get_text(" ")))
+    linked = sum(len(_clean(a.get_text(" "))) for a in links)
+    return text > 0 and linked / text >= 0.8
+
+
+def _main_content(soup: BeautifulSoup) -> Tag:
+    """The article: the largest <article>, else <main>, else the body."""
+    articles = [a for a in soup.find_all("article") if isinstance(a, Tag)]
+    if articles:
+        best = max(articles, key=lambda a: len(a.get_text(" ", strip=True)))
+        if len(best.get_text(" ", strip=True)) > 200:
+            return best
+    for finder in (lambda: soup.find("main"), lambda: soup.find(attrs={"role": "main"}),
+                   lambda: soup.find(attrs={"itemprop": "articleBody"})):
+        found = finder()
+        if isinstance(found, Tag) and len(found.get_text(" ", strip=True)) > 200:
+            return found
+    return soup.body if isinstance(soup.body, Tag) else soup
+
+
+def _read_datelines(root: Tag, page: HtmlPage) -> None:
+    """Dates the article marks as its own: <time> marked as publication, date-classed bylines,
+    and unmarked <time> elements above the first paragraph of prose (an event's own dates sit
+    in the prose below)."""
+    seen_prose = False
+    for tag in root.find_all(True):
+        if tag.name == "p" and len(tag.get_text(" ", strip=True)) > 150:
+            seen_prose = True
+        stamp = tag.get("datetime") if tag.name == "time" else None
+        if isinstance(stamp, str) and _is_publication_marker(tag):
+            page.published.append(stamp)
+        elif isinstance(stamp, str) and not seen_prose:
+            page.datelines.append(stamp)
+        elif _class_words(tag) & _DATELINE_WORDS:
+            text = _clean(tag.get_text(" "))
+            if 0 < len(text) <= 120:
+                page.datelines.append(text)
+
+
+def _headings_text(root: Tag, name: str) -> list[str]:
+    return [t for t in (_clean(h.get_text(" ")) for h in root.find_all(name)) if t]
+
+
+def _blocks(root: Tag) -> list[str]:
+    """The visible text as blocks: one per heading, paragraph, list item or table cell."""
+    blocks: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = _clean("".join(buffer))
+        if text:
+            blocks.append(text)
+        buffer.clear()
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:
+                    buffer.append(str(child))
+            elif isinstance(child, Tag):
+                if child.name in _BLOCK:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)
+
+    walk(root)
+    flush()
+    return blocks
+
+
+def _clean(text: str) -> str:
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()

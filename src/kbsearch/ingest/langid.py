@@ -1,0 +1,88 @@
+"""Document language detection: repeatable, with a confidence, and honest about short texts.
+
+langdetect is probabilistic; its factory is seeded so the same text always gets the same answer.
+A text too short or too mixed to judge falls back to the language the file declares, else `und`,
+rather than a guess.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from langdetect import DetectorFactory
+from langdetect.detector_factory import init_factory
+from langdetect.lang_detect_exception import LangDetectException
+
+from kbsearch.vocab.text import count_cjk
+
+UNDETERMINED = "und"
+# Below this many letters langdetect's answers are not worth more than a declaration.
+MIN_LETTERS = 40
+# Below this probability the detected language does not overrule a declared one.
+MIN_CONFIDENCE = 0.80
+# Texts longer than this are cut: the start of a document is as telling as all of it.
+MAX_CHARS = 4000
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_URLS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+
+
+@dataclass(frozen=True)
+class DetectedLanguage:
+    code: str
+    confidence: float
+
+
+SEED = 0
+
+
+@functools.cache
+def _factory() -> DetectorFactory:
+    """langdetect's profiles, loaded once, with a fixed seed for repeatable results."""
+    DetectorFactory.seed = SEED
+    init_factory()
+    from langdetect import detector_factory
+    return detector_factory._factory
+
+
+def normalise_code(code: str | None) -> str | None:
+    """`fr-BE`, `FR`, `fr_FR`, `zh-cn` → ISO 639-1 (`fr`, `zh`); anything else → None."""
+    if not code:
+        return None
+    primary = re.split(r"[-_]", code.strip().lower())[0]
+    return primary if re.fullmatch(r"[a-z]{2}", primary) else None
+
+
+def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
+    """The language of `text`, with langdetect's probability as confidence.
+
+    A long text overrules its declaration (a Dutch article on a page that says `lang="fr"` is
+    Dutch); a short or uncertain one defers to the declaration.
+    """
+    declared = normalise_code(declared)
+    sample = _URLS.sub(" ", text)[:MAX_CHARS]
+    letters = len(_LETTER.findall(sample)) + 3 * count_cjk(sample)
+    best = _detect(sample) if letters >= MIN_LETTERS // 4 else None
+    if best and letters >= MIN_LETTERS and best.confidence >= MIN_CONFIDENCE:
+        return best
+    if declared:
+        confidence = best.confidence if best and best.code == declared else 0.0
+        return DetectedLanguage(declared, confidence)
+    if best and letters >= MIN_LETTERS and best.confidence >= 0.5:
+        return best
+    return DetectedLanguage(UNDETERMINED, 0.0)
+
+
+def _detect(sample: str) -> DetectedLanguage | None:
+    detector = _factory().create()
+    detector.append(sample)
+    try:
+        ranked = detector.get_probabilities()
+    except LangDetectException:
+        return None
+    if not ranked:
+        return None
+    top = ranked[0]
+    code = normalise_code(top.lang)
+    return DetectedLanguage(code, round(top.prob, 3)) if code else None

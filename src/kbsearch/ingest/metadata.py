@@ -1,0 +1,64 @@
+"""Explicit metadata values (front matter, JSON keys) → kbsearch's canonical values.
+
+Authors write `type: Mission`, `countries: Japon, Maroc` or `sectors: [autosector]`; these are
+read as the ISO code, slug or type they name. Values that name nothing known are dropped here
+and inferred from the text instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kbsearch.ingest.langid import normalise_code
+from kbsearch.vocab.countries import parse_country
+from kbsearch.vocab.sectors import parse_sector
+from kbsearch.vocab.text import fold
+
+# What authors call each document type, in the agency's languages.
+_TYPE_NAMES = {
+    "news": ("news", "actualite", "actualites", "nouvelle", "article", "nieuws", "nachrichten",
+             "nachricht", "aktuelles", "meldung"),
+    "mission": ("mission", "missions", "mission economique", "trade mission", "missie",
+                "handelsmissie", "wirtschaftsmission", "delegationsreise"),
+    "event": ("event", "events", "evenement", "evenements", "agenda", "evenement a venir",
+              "salon", "foire", "webinar", "seminaire", "evenementen", "veranstaltung",
+              "veranstaltungen", "messe"),
+    "factsheet": ("factsheet", "fact sheet", "fiche pays", "fiche", "country profile",
+                  "landenfiche", "landenprofiel", "landerprofil", "landerinfo"),
+}
+_TYPE_BY_NAME = {fold(n): t for t, names in _TYPE_NAMES.items() for n in names}
+
+
+def parse_type(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return _TYPE_BY_NAME.get(fold(value).strip())
+
+
+def as_list(value: object) -> list[str]:
+    """A YAML/JSON list, or a comma- or semicolon-separated string, as a list of strings."""
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[,;]", value) if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return []
+
+
+def _unique(values: list[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def parse_countries(value: object) -> tuple[str, ...]:
+    return _unique([parse_country(v) for v in as_list(value)])
+
+
+def parse_sectors(value: object) -> tuple[str, ...]:
+    return _unique([parse_sector(v) for v in as_list(value)])
+
+
+def parse_language(value: object) -> str | None:
+    return normalise_code(value) if isinstance(value, str) else None
+
+
+def parse_text(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None

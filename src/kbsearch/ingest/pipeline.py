@@ -1,0 +1,70 @@
+"""Sources (files and folders) → one outcome per file: a Document or the reason it failed.
+
+One bad file never stops a batch: every failure is kept with its path and reason, and every
+other file is still processed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbsearch.errors import IngestError
+from kbsearch.ingest.extract import extract
+from kbsearch.ingest.readers import read_file
+from kbsearch.model import Document
+
+# Files a knowledge-base folder holds about itself rather than as content.
+_NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file: `document` when it was read, else `error`."""
+
+    source: str
+    document: Document | None = None
+    error: str | None = None
+
+
+def iter_files(sources: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """(path, source as shown) for each file given, and each content file under each folder.
+
+    Hidden files and a folder's README/LICENSE are skipped when walking; a file named
+    explicitly is always processed.
+    """
+    for source in sources:
+        root = Path(source)
+        if root.is_dir():
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                relative = path.relative_to(root)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if path.stem.lower() in _NOT_CONTENT:
+                    continue
+                yield path, str(path)
+        else:
+            yield root, str(source)
+
+
+def process_file(path: Path, source: str) -> Outcome:
+    """Read and extract one file; never raises for a bad file."""
+    try:
+        raw = read_file(path, source)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return Outcome(source, document=extract(raw, content_hash=digest))
+    except IngestError as exc:
+        return Outcome(source, error=exc.reason)
+    except OSError as exc:
+        return Outcome(source, error=f"cannot be read: {exc.strerror or exc}")
+
+
+def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:
+    """An Outcome for every file under `sources`; a missing source is an error outcome too."""
+    for path, source in iter_files(sources):
+        if not path.exists():
+            yield Outcome(source, error="no such file or directory")
+            continue
+        yield process_file(path, source)

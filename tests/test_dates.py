@@ -1,0 +1,57 @@
+"""Dates in fr/nl/de/en, day first; publication told apart from copyright, deadlines, events."""
+
+import datetime as dt
+
+import pytest
+
+from kbsearch.ingest.dates import event_dates, parse_date, publication_date
+
+D = dt.date
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("12 mars 2019", D(2019, 3, 12)), ("1er juin 2020", D(2020, 6, 1)),
+    ("3 mei 2021", D(2021, 5, 3)), ("12. März 2019", D(2019, 3, 12)),
+    ("March 12, 2019", D(2019, 3, 12)), ("12th March 2019", D(2019, 3, 12)),
+    ("12/03/2019", D(2019, 3, 12)), ("12.03.2019", D(2019, 3, 12)),
+    ("2019-03-12T09:30:00+01:00", D(2019, 3, 12)), ("2019年3月12日", D(2019, 3, 12)),
+    ("lundi 4 févr. 2013", D(2013, 2, 4)),
+])
+def test_written_dates_in_every_language_are_read(written, expected):
+    assert parse_date(written) == expected
+
+
+def test_impossible_dates_are_not_dates():
+    assert parse_date("31/02/2019") is None
+    assert parse_date("bientôt") is None
+
+
+def test_metadata_wins_over_the_text():
+    assert publication_date(["2020-01-05"], [], "Publié le 12 mars 2019") == D(2020, 1, 5)
+
+
+def test_a_copyright_year_deadline_and_event_dates_are_not_the_publication_date():
+    text = ("Le salon aura lieu du 12 au 15 mars 2026 à Tokyo.\n\n"
+            "Inscriptions jusqu'au 15 janvier 2026.\n\n"
+            "Namur, le 3 novembre 2025 — L'Agence organise un pavillon.\n\n"
+            "© 2024 Agence, mise à jour le 01/01/2024")
+    assert publication_date([], [], text) == D(2025, 11, 3)
+
+
+def test_a_cued_publication_date_in_the_body_is_found():
+    text = "Un long texte sur la mission.\n\nPublié le 12/03/2019 par la rédaction"
+    assert publication_date([], [], text) == D(2019, 3, 12)
+
+
+def test_a_document_with_only_event_dates_has_no_publication_date():
+    assert publication_date([], [], "La foire se tiendra du 3 au 5 mai 2027.") is None
+
+
+def test_event_dates_come_from_a_range_or_event_words():
+    text = ("Publié le 3 novembre 2025. Inscriptions avant le 15 janvier 2026. "
+            "Le salon aura lieu du 12 au 15 mars 2026.")
+    assert event_dates(None, None, text) == (D(2026, 3, 12), D(2026, 3, 15))
+    assert event_dates(None, None, "Die Messe findet am 4. Juni 2024 statt.") == \
+        (D(2024, 6, 4), None)
+    assert event_dates("2026-05-12", "2026-05-14", "du 1 au 2 mai 2020") == \
+        (D(2026, 5, 12), D(2026, 5, 14))
