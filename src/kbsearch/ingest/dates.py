@@ -179,6 +179,8 @@ def publication_date(metadata: list[object], datelines: list[str], text: str,
         if found:
             return found
     for line in datelines:
+        # A byline's own label (`Date :`) is not an event cue.
+        line = re.sub(r"^\W*(dates?|datum|le|on|op|am)\W*:?\s*", "", line, flags=re.I)
         mentions = [m for m in find_dates(line) if not is_excluded_from_publication(m)]
         if mentions:
             return mentions[0].date

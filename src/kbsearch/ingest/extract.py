@@ -53,6 +53,8 @@ _TYPE_HINTS = {
               "veranstaltung", "veranstaltungen", "webinar", "webinaire", "salons"),
     "mission": ("mission", "missions", "missie", "missies", "delegationsreise"),
     "factsheet": ("fiche-pays", "fiches-pays", "country-profile", "landenfiche", "factsheet"),
+    "news": ("actualite", "actualites", "news", "nieuws", "aktuelles", "nachrichten", "presse",
+             "communiques", "persberichten"),
 }
 # Phrases that show an event is still to come: registration, the future tense.
 _UPCOMING = ("inscri", "register", "registration", "aanmeld", "inschrij", "anmeld",
@@ -181,22 +183,29 @@ def _count_cues(cues: tuple[str, ...], folded: str) -> int:
 
 
 def infer_type(raw: RawDocument, title: str, text: str, published, event_start) -> str:
-    """news, mission, event or factsheet, from hints, cue phrases and tense."""
+    """news, mission, event or factsheet, from hints, cue phrases and tense.
+
+    A section hint that names one type only (`Agenda`, `Missions`) decides. An event must be
+    still to come when published (a future date, registration): a report on a past fair is news.
+    """
     if raw.key_figures:
         return "factsheet"
     hint_words = set(re.findall(r"[\w-]+", fold(" ".join(raw.type_hints))))
-    for doc_type, words in _TYPE_HINTS.items():
-        if hint_words & set(words):
-            return doc_type
+    hinted = {t for t, words in _TYPE_HINTS.items() if hint_words & set(words)}
+    if len(hinted) == 1 and "news" not in hinted:
+        return hinted.pop()
     folded_title, folded_text = fold(title), fold(text)
     scores = {t: TITLE_WEIGHT * _count_cues(cues, folded_title) + _count_cues(cues, folded_text)
               for t, cues in _TYPE_CUES.items()}
+    for doc_type in hinted:
+        scores[doc_type] = scores.get(doc_type, 0) + 3
     upcoming = _count_cues(_UPCOMING, folded_text) + TITLE_WEIGHT * _count_cues(_UPCOMING,
                                                                                  folded_title)
-    past = _count_cues(_PAST, folded_text)
-    if event_start and published and event_start > published:
-        scores["event"] += 3
-    scores["event"] += 2 * upcoming
-    scores["mission"] += past if scores["mission"] else 0
+    future_event = bool(event_start and published and event_start > published)
+    scores["event"] += 2 * upcoming + 3 * future_event
+    if not (upcoming or future_event):
+        scores["event"] = 0
+    if scores["mission"]:
+        scores["mission"] += _count_cues(_PAST, folded_text)
     best = max(scores, key=lambda t: scores[t])
     return best if scores[best] >= 3 else "news"

@@ -33,10 +33,21 @@ _CHROME_WORDS = {
     "sponsor", "comments", "pagination", "pager", "toolbar", "footer", "header", "offcanvas",
     "sitemap", "lang", "langswitcher", "language", "languages", "search", "searchform",
     "widget", "widgets", "teaser", "teasers", "promo", "tags", "tagcloud", "print", "rss",
+    # French and Dutch class names of older CMS templates
+    "partage", "partager", "pied", "piedpage", "bandeau", "entete", "colgauche", "coldroite",
+    "imprimer", "delen", "kruimelpad", "voettekst",
 }
+# Stems that mark chrome even inside a longer class or id (`cookiewarning`, `mainsidebar`).
+_CHROME_STEMS = ("cookie", "consent", "breadcrumb", "newsletter", "sidebar", "navbar",
+                 "footer", "social", "skiplink")
 # Word pairs marking "see also" blocks in the agency's four languages.
 _CHROME_PAIRS = ({"lire", "aussi"}, {"voir", "aussi"}, {"lees", "ook"}, {"see", "also"},
-                 {"read", "also"}, {"read", "more"}, {"more", "news"}, {"auch", "interessieren"})
+                 {"read", "also"}, {"read", "more"}, {"more", "news"}, {"auch", "interessieren"},
+                 {"colonne", "droite"}, {"colonne", "gauche"}, {"col", "droite"},
+                 {"col", "gauche"})
+# A block of these, at the end of the text, is the site's footer (copyright line, address).
+_COPYRIGHT = re.compile(r"©|\(c\) ?\d{4}|copyright|tous droits r|all rights reserved|"
+                        r"alle rechten|alle rechte", re.IGNORECASE)
 # Headings that introduce page chrome rather than article content.
 _CHROME_HEADINGS = re.compile(
     r"^\W*(à lire aussi|a lire aussi|lire aussi|voir aussi|à voir aussi|articles? similaires|"
@@ -218,7 +229,8 @@ def _is_chrome(tag: Tag) -> bool:
     if tag.name in ("header", "footer") and not tag.find("h1"):
         return True
     words = _class_words(tag)
-    if words & _CHROME_WORDS or any(pair <= words for pair in _CHROME_PAIRS):
+    if words & _CHROME_WORDS or any(pair <= words for pair in _CHROME_PAIRS) or \
+            any(stem in word for word in words for stem in _CHROME_STEMS):
         # A wrapper of the whole article (`page-with-sidebar`) is not chrome itself.
         return not tag.find(["h1", "article", "main"])
     return False
@@ -239,7 +251,7 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
             continue
         if _CHROME_HEADINGS.match(_clean(heading.get_text(" "))):
             _drop_block_introduced_by(heading)
-    for block in list(soup.find_all(["ul", "ol", "div", "table", "section"])):
+    for block in list(soup.find_all(["ul", "ol", "div", "table", "section", "p", "td"])):
         if not block.decomposed and block.parent is not None and _is_link_list(block):
             block.decompose()
 
@@ -259,13 +271,17 @@ def _drop_block_introduced_by(heading: Tag) -> None:
 
 
 def _is_link_list(block: Tag) -> bool:
-    """A block that is mostly links (a menu or a list of other articles), not prose."""
+    """A block that is mostly links (a menu, breadcrumbs, other articles), not prose."""
     links = block.find_all("a")
-    if len(links) < 3:
+    if len(links) < 2:
         return False
     text = len(_clean(block.get_text(" ")))
     linked = sum(len(_clean(a.get_text(" "))) for a in links)
-    return text > 0 and linked / text >= 0.8
+    if not text:
+        return False
+    if len(links) == 2:  # `Accueil > Agenda`: short breadcrumbs
+        return text < 80 and linked / text >= 0.6
+    return linked / text >= 0.75
 
 
 def _main_content(soup: BeautifulSoup) -> Tag:
@@ -280,7 +296,29 @@ def _main_content(soup: BeautifulSoup) -> Tag:
         found = finder()
         if isinstance(found, Tag) and len(found.get_text(" ", strip=True)) > 200:
             return found
-    return soup.body if isinstance(soup.body, Tag) else soup
+    body = soup.body if isinstance(soup.body, Tag) else soup
+    return _container_of_prose(body)
+
+
+def _prose_length(root: Tag) -> int:
+    return sum(len(p.get_text(" ", strip=True)) for p in root.find_all(["p", "li", "td"])
+               if not p.find(["p", "li", "td"]))
+
+
+def _container_of_prose(body: Tag) -> Tag:
+    """On a page without <article> or <main> (table or div layouts), the smallest element
+    around the heading that holds most of the page's prose; side columns fall outside it."""
+    start = body.find("h1") or max(body.find_all("p"), default=None,
+                                   key=lambda p: len(p.get_text(" ", strip=True)))
+    total = _prose_length(body)
+    if not isinstance(start, Tag) or not total:
+        return body
+    node = start.parent
+    while isinstance(node, Tag) and node is not body:
+        if _prose_length(node) >= 0.7 * total:
+            return node
+        node = node.parent
+    return body
 
 
 def _read_datelines(root: Tag, page: HtmlPage) -> None:
@@ -332,7 +370,20 @@ def _blocks(root: Tag) -> list[str]:
 
     walk(root)
     flush()
-    return blocks
+    return _without_footer_lines(blocks)
+
+
+def _without_footer_lines(blocks: list[str]) -> list[str]:
+    """Drop what a footer left inside the content: the copyright line and the short lines
+    around it near the end, and link rows such as `Imprimer | Envoyer | Partager`."""
+    kept = [b for b in blocks if not (len(b) < 200 and b.count(" | ") >= 2)]
+    for i in range(len(kept) - 1, max(-1, len(kept) - 5), -1):
+        if _COPYRIGHT.search(kept[i]) and len(kept[i]) < 300:
+            end = i
+            while end > 0 and len(kept[end - 1]) < 120 and re.search(r" [·|–-] ", kept[end - 1]):
+                end -= 1
+            return kept[:end]
+    return kept
 
 
 def _clean(text: str) -> str:

@@ -12,7 +12,7 @@ from importlib import resources
 
 from kbsearch.vocab.text import PhraseMatcher
 
-SYNONYM_LANGUAGES = ("fr", "nl", "de", "en")
+SYNONYM_LANGUAGES = ("fr", "nl", "de", "en", "ja")
 
 
 @functools.cache

@@ -71,7 +71,7 @@ class PhraseMatcher:
         if is_cjk(term):
             self._cjk.append((term, concept))
             return
-        words = tuple(w for w in (self._word_pattern(p) for p in fold(term).split()) if w)
+        words = tuple(w for part in fold(term).split() for w in self._word_patterns(part))
         if not words:
             return
         self._max_len = max(self._max_len, len(words))
@@ -81,12 +81,15 @@ class PhraseMatcher:
             self._exact.setdefault(words, concept)
 
     @staticmethod
-    def _word_pattern(raw: str) -> str:
-        """A folded word keeping only word characters and a leading or trailing `*`."""
-        core = "".join(_WORD.findall(raw.strip("*")))
-        if not core:
-            return ""
-        return ("*" if raw.startswith("*") else "") + core + ("*" if raw.endswith("*") else "")
+    def _word_patterns(raw: str) -> list[str]:
+        """The words of one space-separated part (`d'ivoire` → `d`, `ivoire`), a leading or
+        trailing `*` kept on the first or last word."""
+        words = _WORD.findall(raw.replace("_", " "))
+        if words and raw.startswith("*"):
+            words[0] = "*" + words[0]
+        if words and raw.endswith("*"):
+            words[-1] = words[-1] + "*"
+        return words
 
     @staticmethod
     def _bucket_of_pattern(pattern: str) -> str:

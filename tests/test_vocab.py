@@ -1,0 +1,59 @@
+"""Countries and sectors are recognised by their names in any language."""
+
+import pytest
+
+from kbsearch.vocab import countries, sectors
+
+
+def concepts(matcher, text):
+    return [m.concept.split(":")[-1] for m in matcher.find(text)]
+
+
+@pytest.mark.parametrize("text, code", [
+    ("au Japon", "JP"), ("in Japan", "JP"), ("nach Japan", "JP"), ("日本の企業", "JP"),
+    ("les entreprises nippones", "JP"), ("Japanse partners", "JP"), ("à Tokyo", "JP"),
+    ("in Casablanca", "MA"), ("Marokkaanse bedrijven", "MA"), ("au Maroc", "MA"),
+    ("en Côte d'Ivoire", "CI"), ("in der Elfenbeinküste", "CI"), ("aux États-Unis", "US"),
+    ("en Corée du Sud", "KR"), ("Myanmar", "MM"), ("Burma", "MM"),
+])
+def test_countries_are_found_by_name_demonym_or_city(text, code):
+    assert concepts(countries.matcher(), text) == [code]
+
+
+def test_guinea_is_not_found_inside_equatorial_guinea():
+    assert concepts(countries.matcher(), "en Guinée équatoriale") == ["GQ"]
+
+
+def test_a_common_word_is_not_a_country():
+    assert concepts(countries.matcher(), "une réunion de travail") == []
+
+
+def test_country_names_are_localised():
+    assert countries.name("JP", "fr") == "Japon"
+    assert countries.name("JP", "nl") == "Japan"
+    assert countries.name("MA", "de") == "Marokko"
+    assert countries.parse_country("Japon") == "JP"
+    assert countries.parse_country("jp") == "JP"
+    assert countries.parse_country("Atlantis") is None
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("l'industrie automobile", "automotive"), ("les constructeurs automobiles", "automotive"),
+    ("de autosector", "automotive"), ("der Fahrzeugbau", "automotive"),
+    ("car makers", "automotive"), ("Nutzfahrzeugbau", "automotive"),
+    ("l'agroalimentaire", "agrifood"), ("de voedingsindustrie", "agrifood"),
+    ("Luft- und Raumfahrt", "aerospace"), ("biotech", "life-sciences"),
+])
+def test_sectors_are_found_by_synonyms_in_every_language(text, slug):
+    assert slug in concepts(sectors.matcher(), text)
+
+
+def test_the_taxonomy_has_its_sixteen_sectors_with_labels_in_four_languages():
+    assert sectors.slugs() == (
+        "agrifood", "automotive", "aerospace", "audiovisual", "life-sciences", "chemicals",
+        "construction", "digital", "energy", "materials", "mechanical", "logistics", "textiles",
+        "environment", "wood", "beverages")
+    for slug in sectors.slugs():
+        for locale in ("fr", "nl", "de", "en"):
+            assert sectors.label(slug, locale)
+    assert sectors.parse_sector("Fahrzeugbau") == "automotive"
