@@ -2,8 +2,8 @@
 
 Usage: python scripts/trim_factbook.py ../shared/data/factbook corpus/reference
 
-The output stays in the Factbook's own JSON layout (so the same reader ingests the full and the
-trimmed files), named by ISO code, with the latest year of each yearly value. Entries that are
+The output stays in the Factbook's own JSON layout and file names (so the same reader ingests the
+full and the trimmed files), with the latest year of each yearly value. Entries that are
 not countries (oceans, the world, uninhabited territories without an ISO code) are left out.
 """
 
@@ -51,7 +51,7 @@ def main(source: str, target: str) -> None:
         code = factbook.country_code(payload)
         if code is None:
             continue
-        out = target_dir / f"{code.lower()}.json"
+        out = target_dir / path.name  # the Factbook's own code: Gaza and West Bank share PS
         out.write_text(json.dumps(trim(payload), ensure_ascii=False, indent=1) + "\n",
                        encoding="utf-8")
         written += 1

@@ -74,8 +74,10 @@ def extract(raw: RawDocument, content_hash: str = "") -> Document:
     else:
         detected = detect_language(f"{title}\n{text}", raw.declared_language)
         language, confidence = detected.code, detected.confidence
-    published = raw.date or dates.publication_date(list(raw.date_candidates),
-                                                   list(raw.datelines), text)
+    # A fact sheet's text is full of historical dates; only its metadata dates it.
+    is_factsheet = raw.type == "factsheet" or bool(raw.key_figures)
+    published = raw.date or dates.publication_date(
+        list(raw.date_candidates), list(raw.datelines), "" if is_factsheet else text)
     event_start, event_end = dates.event_dates(raw.event_start, raw.event_end, text)
     doc_type = raw.type or infer_type(raw, title, text, published, event_start)
     if doc_type not in ("event", "mission") and not raw.event_start:
@@ -154,7 +156,8 @@ def infer_countries(title: str, text: str) -> tuple[str, ...]:
     scores: Counter[str] = Counter()
     for concept, weight in _weighted_matches(countries.matcher(), title, text):
         kind, code = concept.split(":")
-        scores[code] += weight * _COUNTRY_KIND_WEIGHT[kind]
+        if kind != countries.NOT_A_COUNTRY:
+            scores[code] += weight * _COUNTRY_KIND_WEIGHT[kind]
     home = config.home_country()
     foreign = [(score, code) for code, score in scores.items() if code != home]
     if not foreign:

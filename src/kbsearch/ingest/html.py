@@ -64,6 +64,8 @@ _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "h1", "h
           "tr", "td", "th", "caption", "blockquote", "pre", "figure", "figcaption", "address",
           "hr", "br", "details", "summary", "center"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Elements judged by their share of linked text.
+_LINK_BLOCKS = {"ul", "ol", "div", "table", "section", "p", "td"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CLASS_WORDS = re.compile(r"[a-z]+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -236,52 +238,92 @@ def _is_chrome(tag: Tag) -> bool:
     return False
 
 
+@dataclass
+class _Stats:
+    """Text measures of one element's subtree, computed once per pass (pages can be deep)."""
+
+    text: int = 0
+    linked: int = 0
+    links: int = 0
+    tags: int = 0
+
+
+def _text_stats(root: Tag) -> dict[int, _Stats]:
+    """id(tag) → _Stats for every tag under `root`, in one iterative post-order pass."""
+    stats: dict[int, _Stats] = {}
+    stack: list[tuple[Tag, bool]] = [(root, True)]
+    while stack:
+        tag, entering = stack.pop()
+        if entering:
+            stack.append((tag, False))
+            stack.extend((c, True) for c in tag.contents if isinstance(c, Tag))
+            continue
+        own = _Stats(links=int(tag.name == "a"))
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                sub = stats[id(child)]
+                own.text += sub.text
+                own.linked += sub.linked
+                own.links += sub.links
+                own.tags += sub.tags + 1
+            elif type(child) is NavigableString:
+                own.text += len(child.strip())
+        if tag.name == "a":
+            own.linked = own.text
+        stats[id(tag)] = own
+    return stats
+
+
+def _prune(root: Tag, is_unwanted) -> None:
+    """Remove every element `is_unwanted` flags, without looking inside removed ones."""
+    unwanted: list[Tag] = []
+    stack = [c for c in root.contents if isinstance(c, Tag)]
+    while stack:
+        tag = stack.pop()
+        if is_unwanted(tag):
+            unwanted.append(tag)
+        else:
+            stack.extend(c for c in tag.contents if isinstance(c, Tag))
+    for tag in unwanted:
+        tag.extract()
+
+
 def _drop_chrome(soup: BeautifulSoup) -> None:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in list(soup.find_all(True)):
-        if tag.decomposed or tag.parent is None:
-            continue
-        if tag.name in ("html", "body"):
-            continue
-        if _is_chrome(tag):
-            tag.decompose()
-    for heading in list(soup.find_all([*_HEADINGS, "strong", "p", "span", "div"])):
-        if heading.decomposed or heading.parent is None:
-            continue
-        if _CHROME_HEADINGS.match(_clean(heading.get_text(" "))):
-            _drop_block_introduced_by(heading)
-    for block in list(soup.find_all(["ul", "ol", "div", "table", "section", "p", "td"])):
-        if not block.decomposed and block.parent is not None and _is_link_list(block):
-            block.decompose()
+    root = soup.find("html") or soup
+    _prune(root, lambda tag: tag.name not in ("body", "head") and _is_chrome(tag))
+    stats = _text_stats(root)
+    headings = [tag for tag in root.find_all([*_HEADINGS, "strong", "b", "p", "span", "div", "dt"])
+                if stats[id(tag)].text < 100 and stats[id(tag)].tags < 8
+                and _CHROME_HEADINGS.match(_clean(tag.get_text(" ")))]
+    for heading in headings:
+        _drop_block_introduced_by(heading, stats)
+    stats = _text_stats(root)
+    _prune(root, lambda tag: tag.name in _LINK_BLOCKS and _is_link_list(stats[id(tag)]))
 
 
-def _drop_block_introduced_by(heading: Tag) -> None:
+def _drop_block_introduced_by(heading: Tag, stats: dict[int, _Stats]) -> None:
     """Remove a "see also" heading with the links that follow it."""
     container = heading.parent
     if isinstance(container, Tag) and container.name not in ("body", "html", "article", "main") \
-            and len(_clean(container.get_text(" "))) < 1500 and not container.find("h1"):
-        container.decompose()
+            and stats.get(id(container), _Stats()).text < 1500 and not container.find("h1"):
+        container.extract()
         return
     for sibling in list(heading.find_next_siblings()):
         if sibling.name in _HEADINGS:
             break
-        sibling.decompose()
-    heading.decompose()
+        sibling.extract()
+    heading.extract()
 
 
-def _is_link_list(block: Tag) -> bool:
+def _is_link_list(block: _Stats) -> bool:
     """A block that is mostly links (a menu, breadcrumbs, other articles), not prose."""
-    links = block.find_all("a")
-    if len(links) < 2:
+    if block.links < 2 or not block.text:
         return False
-    text = len(_clean(block.get_text(" ")))
-    linked = sum(len(_clean(a.get_text(" "))) for a in links)
-    if not text:
-        return False
-    if len(links) == 2:  # `Accueil > Agenda`: short breadcrumbs
-        return text < 80 and linked / text >= 0.6
-    return linked / text >= 0.75
+    if block.links == 2:  # `Accueil > Agenda`: short breadcrumbs
+        return block.text < 80 and block.linked / block.text >= 0.6
+    return block.linked / block.text >= 0.75
 
 
 def _main_content(soup: BeautifulSoup) -> Tag:
@@ -300,22 +342,22 @@ def _main_content(soup: BeautifulSoup) -> Tag:
     return _container_of_prose(body)
 
 
-def _prose_length(root: Tag) -> int:
-    return sum(len(p.get_text(" ", strip=True)) for p in root.find_all(["p", "li", "td"])
-               if not p.find(["p", "li", "td"]))
-
-
 def _container_of_prose(body: Tag) -> Tag:
     """On a page without <article> or <main> (table or div layouts), the smallest element
-    around the heading that holds most of the page's prose; side columns fall outside it."""
-    start = body.find("h1") or max(body.find_all("p"), default=None,
-                                   key=lambda p: len(p.get_text(" ", strip=True)))
-    total = _prose_length(body)
+    around the heading that holds most of the page's unlinked text; side columns of links and
+    teasers fall outside it."""
+    start = body.find("h1") or body.find("p")
+    stats = _text_stats(body)
+
+    def prose(tag: Tag) -> int:
+        return stats[id(tag)].text - stats[id(tag)].linked
+
+    total = prose(body)
     if not isinstance(start, Tag) or not total:
         return body
     node = start.parent
     while isinstance(node, Tag) and node is not body:
-        if _prose_length(node) >= 0.7 * total:
+        if prose(node) >= 0.7 * total:
             return node
         node = node.parent
     return body
@@ -345,7 +387,10 @@ def _headings_text(root: Tag, name: str) -> list[str]:
 
 
 def _blocks(root: Tag) -> list[str]:
-    """The visible text as blocks: one per heading, paragraph, list item or table cell."""
+    """The visible text as blocks: one per heading, paragraph, list item or table cell.
+
+    Iterative, so that a page nested thousands of levels deep cannot exhaust the stack.
+    """
     blocks: list[str] = []
     buffer: list[str] = []
 
@@ -355,20 +400,20 @@ def _blocks(root: Tag) -> list[str]:
             blocks.append(text)
         buffer.clear()
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:
-                    buffer.append(str(child))
-            elif isinstance(child, Tag):
-                if child.name in _BLOCK:
-                    flush()
-                    walk(child)
-                    flush()
-                else:
-                    walk(child)
-
-    walk(root)
+    # A stack of (node, entering); a block element flushes when entered and when left.
+    stack: list[tuple[object, bool]] = [(root, True)]
+    while stack:
+        node, entering = stack.pop()
+        if not entering:
+            flush()
+        elif type(node) is NavigableString:
+            buffer.append(str(node))
+        elif isinstance(node, Tag):
+            is_block = node.name in _BLOCK and node is not root
+            if is_block:
+                flush()
+                stack.append((node, False))
+            stack.extend((child, True) for child in reversed(node.contents))
     flush()
     return _without_footer_lines(blocks)
 

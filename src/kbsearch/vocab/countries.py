@@ -22,8 +22,11 @@ from kbsearch.vocab.text import PhraseMatcher, fold
 # the scripts of its Asian markets, and the Romance languages its partners write in.
 NAME_LOCALES = ("fr", "nl", "de", "en", "es", "it", "pt", "ja", "zh", "ko")
 
-# CLDR territories that are not countries a document can be about.
-_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"}
+# CLDR territories that are not countries a document can be about: groupings, pseudo-regions
+# and the exceptionally reserved codes (Canary Islands, Ceuta and Melilla, Ascension…).
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AC", "CP", "DG", "EA", "IC", "TA"}
+# Match-kind of the phrases listed under `_not_countries`: found, then ignored.
+NOT_A_COUNTRY = "none"
 
 
 @functools.cache
@@ -100,10 +103,16 @@ def _unambiguous(found: dict[str, set[str]]) -> dict[str, str]:
 
 @functools.cache
 def matcher() -> PhraseMatcher:
-    """A matcher over every country term; `Match.concept` is `kind:CODE`."""
-    return PhraseMatcher((term, f"{kind}:{code}")
-                         for kind, table in terms_by_kind().items()
-                         for term, code in table.items())
+    """A matcher over every country term; `Match.concept` is `kind:CODE`.
+
+    Phrases that merely contain a country word (`océan Indien`) match as `none:` so that the
+    longest match takes them away from the country.
+    """
+    blockers = _extras().get("_not_countries", {}).get("terms", [])
+    return PhraseMatcher([(term, f"{kind}:{code}")
+                          for kind, table in terms_by_kind().items()
+                          for term, code in table.items()]
+                         + [(term, f"{NOT_A_COUNTRY}:") for term in blockers])
 
 
 def parse_country(value: str) -> str | None:
