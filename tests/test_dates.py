@@ -55,3 +55,8 @@ def test_event_dates_come_from_a_range_or_event_words():
         (D(2024, 6, 4), None)
     assert event_dates("2026-05-12", "2026-05-14", "du 1 au 2 mai 2020") == \
         (D(2026, 5, 12), D(2026, 5, 14))
+
+
+def test_a_numeric_date_that_cannot_be_day_first_is_read_month_first():
+    assert parse_date("03/25/2019") == D(2019, 3, 25)
+    assert parse_date("2019/03/12") == D(2019, 3, 12)

@@ -77,3 +77,18 @@ def test_hidden_elements_are_not_text():
                       b'<p style="display: none">Cache</p></body></html>')
     assert "Visible" in page.text
     assert "Invisible" not in page.text and "Cache" not in page.text
+
+
+def test_an_article_inside_a_wrapper_with_a_chrome_like_class_is_not_lost():
+    prose = "<p>" + "Les entreprises wallonnes exportent des machines vers le Chili. " * 8 + "</p>"
+    page = parse_html(f"""<html><body><nav><a href="/">Accueil</a></nav>
+        <div class="layout-with-sidebar"><h2>Un titre sans h1</h2>{prose * 4}</div>
+        <footer>© 2024 Agence</footer></body></html>""".encode())
+    assert "exportent des machines vers le Chili" in page.text
+    assert "Accueil" not in page.text and "© 2024" not in page.text
+
+
+def test_a_deeply_nested_page_is_read_completely():
+    page = parse_html(b"<html><body>" + b"<div>" * 3000 + b"<p>Texte profond</p>"
+                      + b"</div>" * 3000 + b"</body></html>")
+    assert page.text == "Texte profond"

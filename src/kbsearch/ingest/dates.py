@@ -87,6 +87,9 @@ def _patterns() -> dict[str, re.Pattern]:
         # 2019-03-12
         "iso": re.compile(
             r"\b(?P<year>(?:19|20|21)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)(?!\d)"),
+        # 2019/03/12
+        "year_first": re.compile(
+            r"\b(?P<year>(?:19|20|21)\d\d)[/.](?P<month>[01]?\d)[/.](?P<day>[0-3]?\d)(?!\d)"),
         # 12/03/2019, 12.03.2019, 12-03-2019: day first
         "numeric": re.compile(
             r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20|21)\d\d)\b"),
@@ -131,6 +134,10 @@ def _mention(kind: str, m: re.Match, folded: str) -> DateMention | None:
     elif kind == "month_range":
         start = _build(groups["year"], groups["month1"], groups["day1"])
         end = _build(groups["year"], groups["month"], groups["day"])
+    elif kind == "numeric":
+        # Day first, as Belgians write; `03/25/2019` can only be American, month first.
+        start = _build(groups["year"], groups["month"], groups["day"]) or \
+            _build(groups["year"], groups["day"], groups["month"])
     else:
         start = _build(groups["year"], groups["month"], groups["day"])
     if start is None or (end is not None and end < start):

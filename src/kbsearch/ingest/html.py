@@ -31,8 +31,8 @@ _CHROME_WORDS = {
     "subscribe", "sidebar", "skip", "skiplink", "skiplinks", "menu", "nav", "navbar",
     "navigation", "topbar", "masthead", "popup", "modal", "advert", "advertisement", "ads",
     "sponsor", "comments", "pagination", "pager", "toolbar", "footer", "header", "offcanvas",
-    "sitemap", "lang", "langswitcher", "language", "languages", "search", "searchform",
-    "widget", "widgets", "teaser", "teasers", "promo", "tags", "tagcloud", "print", "rss",
+    "sitemap", "langswitcher", "search", "searchform",
+    "widget", "widgets", "teaser", "teasers", "promo", "tags", "tagcloud", "rss",
     # French and Dutch class names of older CMS templates
     "partage", "partager", "pied", "piedpage", "bandeau", "entete", "colgauche", "coldroite",
     "imprimer", "delen", "kruimelpad", "voettekst",
@@ -109,11 +109,20 @@ def parse_html(data: bytes) -> HtmlPage:
     page = HtmlPage(text="")
     _read_metadata(soup, page)
     _read_json_ld(soup, page)
+    prose = sum(len(p.get_text(" ", strip=True)) for p in soup.find_all("p"))
     _drop_chrome(soup)
     root = _main_content(soup)
+    text = "\n\n".join(_blocks(root))
+    if len(text) < 500 and prose >= 1500 and len(text) < 0.15 * prose:
+        # The class heuristics removed the article itself (a wrapper named `with-sidebar`):
+        # read the page again, keeping to what elements and roles alone say is chrome.
+        soup = BeautifulSoup(markup, "lxml")
+        _prune(soup.find("html") or soup, _is_structural_chrome)
+        root = _main_content(soup)
+        text = "\n\n".join(_blocks(root))
     _read_datelines(root, page)
     page.titles[:0] = _headings_text(root, "h1")[:1]  # the article's own heading first
-    page.text = "\n\n".join(_blocks(root))
+    page.text = text
     return page
 
 
@@ -221,14 +230,23 @@ def _is_hidden(tag: Tag) -> bool:
                                                      style, re.IGNORECASE) is not None))
 
 
-def _is_chrome(tag: Tag) -> bool:
-    """Page chrome by element, role, hidden state or class/id words."""
+def _is_structural_chrome(tag: Tag) -> bool:
+    """Page chrome by element, landmark role or hidden state alone."""
+    if tag.name in ("body", "head"):
+        return False
     if tag.name in _NEVER_TEXT or _is_hidden(tag):
         return True
     role = tag.get("role")
     if isinstance(role, str) and role.lower() in _CHROME_ROLES:
         return True
-    if tag.name in ("header", "footer") and not tag.find("h1"):
+    return tag.name in ("header", "footer") and not tag.find("h1")
+
+
+def _is_chrome(tag: Tag) -> bool:
+    """Page chrome by element, role, hidden state or class/id words."""
+    if tag.name in ("body", "head"):
+        return False
+    if _is_structural_chrome(tag):
         return True
     words = _class_words(tag)
     if words & _CHROME_WORDS or any(pair <= words for pair in _CHROME_PAIRS) or \
@@ -292,7 +310,7 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     root = soup.find("html") or soup
-    _prune(root, lambda tag: tag.name not in ("body", "head") and _is_chrome(tag))
+    _prune(root, _is_chrome)
     stats = _text_stats(root)
     headings = [tag for tag in root.find_all([*_HEADINGS, "strong", "b", "p", "span", "div", "dt"])
                 if stats[id(tag)].text < 100 and stats[id(tag)].tags < 8

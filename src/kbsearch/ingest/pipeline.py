@@ -59,6 +59,8 @@ def process_file(path: Path, source: str) -> Outcome:
         return Outcome(source, error=exc.reason)
     except OSError as exc:
         return Outcome(source, error=f"cannot be read: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 — one odd file must not stop a batch of thousands
+        return Outcome(source, error=f"could not be processed ({exc.__class__.__name__}: {exc})")
 
 
 def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:

@@ -39,10 +39,8 @@ def read_file(path: Path, source: str) -> RawDocument:
     data = _read_bytes(path, source)
     try:
         return READERS[fmt](data, source)
-    except IngestError:
-        raise
-    except (ValueError, RecursionError, TypeError, AttributeError, LookupError) as exc:
-        # A reader bug on one odd file must not stop the batch; say what happened.
+    except (ValueError, RecursionError) as exc:
+        # Malformed content a reader gave up on, reported like any other unreadable file.
         raise IngestError(source, f"could not be read as {fmt}: {exc}") from exc
 
 
