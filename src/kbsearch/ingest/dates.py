@@ -92,7 +92,7 @@ def _patterns() -> dict[str, re.Pattern]:
             r"\b(?P<year>(?:19|20|21)\d\d)[/.](?P<month>[01]?\d)[/.](?P<day>[0-3]?\d)(?!\d)"),
         # 12/03/2019, 12.03.2019, 12-03-2019: day first
         "numeric": re.compile(
-            r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[01]?\d)[/.-](?P<year>(?:19|20|21)\d\d)\b"),
+            r"\b(?P<day>[0-3]?\d)[/.-](?P<month>[0-3]?\d)[/.-](?P<year>(?:19|20|21)\d\d)\b"),
         # 2019年3月12日
         "japanese": re.compile(r"(?P<year>(?:19|20|21)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*"
                                r"(?P<day>[0-3]?\d)\s*日"),
