@@ -18,9 +18,11 @@ from langdetect.lang_detect_exception import LangDetectException
 from kbsearch.vocab.text import count_cjk
 
 UNDETERMINED = "und"
-# Below this many letters langdetect's answers are not worth more than a declaration.
+# Below this many letters langdetect's answers are not worth reporting.
 MIN_LETTERS = 40
-# Below this probability the detected language does not overrule a declared one.
+# A declared language is only overruled by a text of a few sentences at least.
+MIN_LETTERS_TO_OVERRULE = 150
+# Below this probability a detected language is not trusted.
 MIN_CONFIDENCE = 0.80
 # Texts longer than this are cut: the start of a document is as telling as all of it.
 MAX_CHARS = 4000
@@ -57,32 +59,35 @@ def normalise_code(code: str | None) -> str | None:
 def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
     """The language of `text`, with langdetect's probability as confidence.
 
-    A long text overrules its declaration (a Dutch article on a page that says `lang="fr"` is
-    Dutch); a short or uncertain one defers to the declaration.
+    A text long and clear enough overrules its declaration (a Dutch article on a page that says
+    `lang="fr"` is Dutch); a short or uncertain one defers to the declaration, else is `und`.
     """
     declared = normalise_code(declared)
     sample = _URLS.sub(" ", text)[:MAX_CHARS]
     letters = len(_LETTER.findall(sample)) + 3 * count_cjk(sample)
-    best = _detect(sample) if letters >= MIN_LETTERS // 4 else None
-    if best and letters >= MIN_LETTERS and best.confidence >= MIN_CONFIDENCE:
-        return best
+    ranked = _rank(sample) if letters >= MIN_LETTERS // 4 else {}
+    best = max(ranked.items(), key=lambda kv: kv[1], default=None)
     if declared:
-        confidence = best.confidence if best and best.code == declared else 0.0
-        return DetectedLanguage(declared, confidence)
-    if best and letters >= MIN_LETTERS and best.confidence >= 0.5:
-        return best
+        if best and best[0] != declared and letters >= MIN_LETTERS_TO_OVERRULE \
+                and best[1] >= MIN_CONFIDENCE:
+            return DetectedLanguage(*best)
+        return DetectedLanguage(declared, ranked.get(declared, 0.0))
+    if best and letters >= MIN_LETTERS and best[1] >= MIN_CONFIDENCE:
+        return DetectedLanguage(*best)
     return DetectedLanguage(UNDETERMINED, 0.0)
 
 
-def _detect(sample: str) -> DetectedLanguage | None:
+def _rank(sample: str) -> dict[str, float]:
+    """ISO 639-1 code → probability, as langdetect ranks them."""
     detector = _factory().create()
     detector.append(sample)
     try:
         ranked = detector.get_probabilities()
     except LangDetectException:
-        return None
-    if not ranked:
-        return None
-    top = ranked[0]
-    code = normalise_code(top.lang)
-    return DetectedLanguage(code, round(top.prob, 3)) if code else None
+        return {}
+    probabilities: dict[str, float] = {}
+    for candidate in ranked:
+        code = normalise_code(candidate.lang)
+        if code:
+            probabilities[code] = round(probabilities.get(code, 0.0) + candidate.prob, 3)
+    return probabilities
