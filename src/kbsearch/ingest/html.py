@@ -134,31 +134,36 @@ def fragment_text(markup: str) -> str:
     return "\n\n".join(_blocks(soup))
 
 
-def _content(soup: BeautifulSoup, attr: str, key: str) -> str | None:
-    tag = soup.find("meta", attrs={attr: re.compile(f"^{re.escape(key)}$", re.IGNORECASE)})
-    value = tag.get("content") if isinstance(tag, Tag) else None
-    return _clean(value) if isinstance(value, str) and value.strip() else None
-
-
-def _meta(soup: BeautifulSoup, key: str) -> str | None:
-    return _content(soup, "property", key) or _content(soup, "name", key) or \
-        _content(soup, "itemprop", key)
+def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+    """Every <meta> value by its lower-cased property, name, itemprop or http-equiv; the first
+    one wins, as browsers and crawlers read them."""
+    found: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        value = tag.get("content")
+        if not isinstance(value, str) or not value.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = tag.get(attr)
+            if isinstance(key, str):
+                found.setdefault(key.strip().lower(), _clean(value))
+    return found
 
 
 def _read_metadata(soup: BeautifulSoup, page: HtmlPage) -> None:
+    meta = _meta_tags(soup)
     html = soup.find("html")
     if isinstance(html, Tag):
         lang = html.get("lang") or html.get("xml:lang")
         page.lang = lang.strip() if isinstance(lang, str) and lang.strip() else None
-    page.lang = page.lang or _content(soup, "http-equiv", "content-language")
-    og_title = _meta(soup, "og:title")
+    page.lang = page.lang or meta.get("content-language")
     title = soup.find("title")
-    page.titles.extend(t for t in (og_title, _clean(title.get_text()) if title else None) if t)
-    page.description = _meta(soup, "og:description") or _meta(soup, "description")
-    page.published.extend(v for v in (_meta(soup, k) for k in _DATE_META) if v)
-    page.type_hints.extend(v for v in (_meta(soup, k) for k in _TYPE_META) if v)
+    page.titles.extend(t for t in (meta.get("og:title"),
+                                   _clean(title.get_text()) if title else None) if t)
+    page.description = meta.get("og:description") or meta.get("description")
+    page.published.extend(meta[k] for k in _DATE_META if k in meta)
+    page.type_hints.extend(meta[k] for k in _TYPE_META if k in meta)
     canonical = soup.find("link", rel="canonical")
-    url = _meta(soup, "og:url") or (canonical.get("href") if isinstance(canonical, Tag) else None)
+    url = meta.get("og:url") or (canonical.get("href") if isinstance(canonical, Tag) else None)
     if isinstance(url, str):
         page.type_hints.append(url)
     for crumb in soup.find_all(_is_breadcrumb):

@@ -25,7 +25,7 @@ MIN_LETTERS_TO_OVERRULE = 150
 # Below this probability a detected language is not trusted.
 MIN_CONFIDENCE = 0.80
 # Texts longer than this are cut: the start of a document is as telling as all of it.
-MAX_CHARS = 4000
+MAX_CHARS = 2000
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _URLS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
