@@ -22,3 +22,20 @@ class InvalidParameter(KbsearchError):
         self.name = name
         self.value = value
         self.reason = reason
+
+
+class IndexMissing(KbsearchError):
+    """No usable index where one was expected; says which command builds it."""
+
+    def __init__(self, index_dir: object):
+        super().__init__(f"no index in {index_dir}: build it with "
+                         f"`kbsearch index SOURCE... --index {index_dir}`")
+        self.index_dir = index_dir
+
+
+class IndexLocked(KbsearchError):
+    """Another indexing run holds the index; a second one would corrupt nothing but must wait."""
+
+    def __init__(self, index_dir: object, holder: str):
+        super().__init__(f"{index_dir} is being indexed by {holder}; try again when it is done")
+        self.index_dir = index_dir

@@ -86,3 +86,59 @@ class Document:
                 value = list(value)
             out[f.name] = value
         return out
+
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search as a user asks it: words, facet selections, dates, order and page."""
+
+    query: str = ""
+    countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    locale: str = "en"
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    source: str
+    title: str
+    date: dt.date | None
+    type: str
+    language: str
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    score: float
+    snippet: str  # HTML: the text escaped, then <mark> around matched words
+    summary: str = ""
+    event_start: dt.date | None = None
+    event_end: dt.date | None = None
+    reference: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    facets: dict[str, tuple[FacetValue, ...]]
+    suggestion: str | None = None
+    relaxed: bool = False  # no document had every word; these have some

@@ -12,27 +12,6 @@ import re
 from kbsearch.ingest.langid import normalise_code
 from kbsearch.vocab.countries import parse_country
 from kbsearch.vocab.sectors import parse_sector
-from kbsearch.vocab.text import fold
-
-# What authors call each document type, in the agency's languages.
-_TYPE_NAMES = {
-    "news": ("news", "actualite", "actualites", "nouvelle", "article", "nieuws", "nachrichten",
-             "nachricht", "aktuelles", "meldung"),
-    "mission": ("mission", "missions", "mission economique", "trade mission", "missie",
-                "handelsmissie", "wirtschaftsmission", "delegationsreise"),
-    "event": ("event", "events", "evenement", "evenements", "agenda", "evenement a venir",
-              "salon", "foire", "webinar", "seminaire", "evenementen", "veranstaltung",
-              "veranstaltungen", "messe"),
-    "factsheet": ("factsheet", "fact sheet", "fiche pays", "fiche", "country profile",
-                  "landenfiche", "landenprofiel", "landerprofil", "landerinfo"),
-}
-_TYPE_BY_NAME = {fold(n): t for t, names in _TYPE_NAMES.items() for n in names}
-
-
-def parse_type(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    return _TYPE_BY_NAME.get(fold(value).strip())
 
 
 def as_list(value: object) -> list[str]:

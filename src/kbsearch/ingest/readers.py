@@ -20,8 +20,9 @@ from kbsearch.ingest.dates import parse_date
 from kbsearch.ingest.decode import UndecodableError, decode, looks_binary
 from kbsearch.ingest.html import fragment_text, parse_html
 from kbsearch.ingest.metadata import (as_list, parse_countries, parse_language, parse_sectors,
-                                      parse_text, parse_type)
+                                      parse_text)
 from kbsearch.model import KeyFigure, RawDocument
+from kbsearch.vocab.types import parse_type
 
 FORMATS = {".html": "html", ".htm": "html", ".xhtml": "html", ".md": "markdown",
            ".markdown": "markdown", ".txt": "text", ".text": "text", ".json": "json"}

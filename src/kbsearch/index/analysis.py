@@ -1,0 +1,156 @@
+"""One analyzer per language: how text becomes index terms, identically at index and query time.
+
+French: `’` becomes `'` before elided articles are dropped (`l’industrie` → `industrie`), then
+accents and ligatures fold (`économie` → `economie`, `œuvre` → `oeuvre`), French stop words go
+and a light stemmer merges singular and plural. Dutch and German fold and stem with Snowball;
+their compounds get a separate n-gram field (see `compound_analyzer`). Japanese and Chinese
+have no spaces, so they are indexed as overlapping character bigrams.
+
+The schema pickles these analyzers into the index, so every class lives here, importable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import (Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter,
+                             Token)
+from whoosh.lang.stopwords import stoplists
+
+from kbsearch.vocab.text import fold, is_cjk
+
+# Words, numbers, and words joined by an apostrophe (`l'industrie`, `aujourd'hui`).
+WORD_PATTERN = r"\w+(?:['’]\w+)*"
+FRENCH_ELISIONS = frozenset({"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu",
+                             "puisqu", "quoiqu", "presqu", "quelqu"})
+# Whoosh's French list lacks these frequent words (see WHOOSH-NOTES pitfall 5).
+_FRENCH_EXTRA_STOPS = {"les", "plus", "comme", "cette", "cet", "ces", "ses", "leurs", "tout",
+                       "tous", "toute", "toutes", "aussi", "entre", "sans", "sous", "chez",
+                       "dont", "ainsi", "deux", "apres", "avant", "lors", "tres", "dont"}
+
+
+def _folded(words) -> frozenset[str]:
+    return frozenset(fold(w) for w in words)
+
+
+STOP_WORDS = {
+    "fr": _folded(stoplists["fr"] | _FRENCH_EXTRA_STOPS),
+    "nl": _folded(stoplists["nl"]),
+    "de": _folded(stoplists["de"]),
+    "en": _folded(stoplists["en"]),
+}
+
+
+class ElisionFilter(Filter):
+    """`l’usine` → `usine`: typographic apostrophe normalised first, then the article dropped."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            text = t.text.replace("’", "'")
+            if "'" in text:
+                head, tail = text.split("'", 1)
+                if head.lower() in FRENCH_ELISIONS and tail:
+                    text = tail
+            t.text = text
+            yield t
+
+
+class FoldFilter(Filter):
+    """Lower-case with accents and ligatures folded, exactly as the vocabulary folds."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+def french_light_stem(word: str) -> str:
+    """A light French stemmer (after Savoy): plurals and feminine endings, nothing aggressive,
+    so `entreprises` meets `entreprise` and `nationaux` meets `national`."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    if word.endswith("aux"):
+        return word[:-3] + "al"
+    for ending in ("s", "x"):
+        if word.endswith(ending):
+            word = word[:-1]
+            break
+    for ending in ("ees", "ee", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[:-len(ending)]
+            break
+    if len(word) > 4 and word[-1] == word[-2] and word[-1].isalpha():
+        word = word[:-1]  # `nationalle` after `e` removal → `national`
+    return word
+
+
+class CJKBigramFilter(Filter):
+    """Runs of CJK characters → overlapping bigrams (`日本企業` → 日本 本企 企業); a lone
+    character stays a unigram. Other tokens pass through folded."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        pos = 0
+        for t in tokens:
+            text = t.text
+            if not is_cjk(text):
+                t.text, t.pos = fold(text), pos
+                pos += 1
+                yield t
+                continue
+            chars = [c for c in text if not c.isspace()]
+            grams = ["".join(chars[i:i + 2]) for i in range(len(chars) - 1)] or chars
+            for gram in grams:
+                t.text, t.pos = gram, pos
+                pos += 1
+                yield t
+
+
+class NgramCompoundFilter(Filter):
+    """Long words → their character 4-grams, so that a compound (`Lebensmittelindustrie`)
+    shares terms with its parts (`Lebensmittel`, `industrie`). Short words pass whole."""
+
+    def __init__(self, size: int = 4, min_length: int = 7):
+        self.size = size
+        self.min_length = min_length
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NgramCompoundFilter) and \
+            (other.size, other.min_length) == (self.size, self.min_length)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            text = t.text
+            if len(text) < self.min_length:
+                continue
+            for i in range(len(text) - self.size + 1):
+                t.text = text[i:i + self.size]
+                yield t
+
+
+def _base(language: str | None = None):
+    chain = RegexTokenizer(WORD_PATTERN)
+    if language == "fr":
+        chain = chain | ElisionFilter()
+    return chain | FoldFilter()
+
+
+def language_analyzer(language: str):
+    """The analyzer of one language's title and body fields."""
+    base = _base(language) | StopFilter(stoplist=STOP_WORDS[language], lang=None, minsize=1)
+    if language == "fr":
+        return base | StemFilter(french_light_stem, cachesize=50_000)
+    return base | StemFilter(lang=language, cachesize=50_000)
+
+
+def cjk_analyzer():
+    return RegexTokenizer(WORD_PATTERN) | CJKBigramFilter()
+
+
+def generic_analyzer():
+    """Languages without their own fields: folded words, no stemming, no stop words."""
+    return _base() | LowercaseFilter()
+
+
+def compound_analyzer():
+    """Dutch and German compounds as 4-grams of their long words."""
+    return _base() | NgramCompoundFilter()

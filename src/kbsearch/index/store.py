@@ -1,0 +1,258 @@
+"""The index on disk: create, open, update incrementally, rebuild, and swap atomically.
+
+Layout of an index folder:
+
+    CURRENT                 the name of the generation readers should open
+    gen-<stamp>/            a complete Whoosh index, plus manifest.json
+    .lock                   held by the one indexing run allowed at a time
+
+Every run writes a new generation: hard links of the previous one's files (Whoosh never changes
+a segment file once written) plus the run's changes, committed, and only then named in CURRENT
+by an atomic rename. A run that is killed or fails leaves CURRENT naming the previous, complete
+generation, which searchers keep using meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.writing import IndexWriter
+
+from kbsearch.errors import IndexLocked, IndexMissing
+from kbsearch.index import schema as f
+from kbsearch.ingest.pipeline import iter_files, process_file
+from kbsearch.model import Document
+
+CURRENT = "CURRENT"
+MANIFEST = "manifest.json"
+LOCK = ".lock"
+
+
+@dataclass
+class IndexReport:
+    """What an indexing run did, file by file where it matters."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    generation: str = ""
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "deleted": self.deleted, "generation": self.generation,
+                "seconds": round(self.seconds, 2),
+                "errors": [{"source": s, "error": e} for s, e in self.errors]}
+
+
+def document_id(root: str, source: str) -> str:
+    """A short id, stable for a file under the same folder across runs."""
+    return hashlib.sha1(f"{root}\0{source}".encode()).hexdigest()[:16]
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The folder of the generation readers should open, or None if there is no index yet."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    path = index_dir / name
+    return path if name and path.is_dir() else None
+
+
+def open_index(index_dir: Path):
+    """The current Whoosh index, or IndexMissing saying how to build one."""
+    generation = current_generation(index_dir)
+    if generation is None or not whoosh_index.exists_in(str(generation)):
+        raise IndexMissing(index_dir)
+    return whoosh_index.open_dir(str(generation))
+
+
+def read_manifest(generation: Path | None) -> dict[str, dict]:
+    """id → {root, source, hash} of every document in a generation."""
+    if generation is None:
+        return {}
+    try:
+        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
+    """The Whoosh fields of one document."""
+    suffix = f.text_suffix(doc.language)
+    when = _meaningful_date(doc)
+    fields = {
+        f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
+        f.TITLE: doc.title, f.SUMMARY: doc.summary, f.CONTENT: doc.text,
+        f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source}, ensure_ascii=False),
+        f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
+        f.TYPE: doc.type, f.LANGUAGE: doc.language, f.REFERENCE: doc.reference,
+        f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
+        f.TITLE_SUGGEST: doc.title,
+    }
+    if doc.language in f.COMPOUND_LANGUAGES:
+        fields[f.COMPOUND] = f"{doc.title}\n{doc.text}"
+    if when:
+        fields[f.DATE] = dt.datetime.combine(when, dt.time())
+        fields[f.YEAR] = when.year
+        fields[f.YEARMONTH] = when.year * 100 + when.month
+    if doc.event_start:
+        fields[f.EVENT_START] = dt.datetime.combine(doc.event_start, dt.time())
+    if doc.event_end:
+        fields[f.EVENT_END] = dt.datetime.combine(doc.event_end, dt.time())
+    return fields
+
+
+def _meaningful_date(doc: Document) -> dt.date | None:
+    """What a date filter means for this type: when an event or mission takes place, when
+    news was published. Fact sheets have only their update date."""
+    if doc.type in ("event", "mission") and doc.event_start:
+        return doc.event_start
+    return doc.date
+
+
+class _Lock:
+    """An exclusive, non-blocking lock on the index folder; the OS frees it if we die."""
+
+    def __init__(self, index_dir: Path):
+        self.path = index_dir / LOCK
+        self.handle = None
+
+    def __enter__(self):
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise IndexLocked(self.path.parent, holder) from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+def _new_generation(index_dir: Path, previous: Path | None) -> Path:
+    """A new generation folder: hard links of the previous generation's files, or empty."""
+    name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    path = index_dir / name
+    if previous is None:
+        path.mkdir(parents=True)
+        whoosh_index.create_in(str(path), f.build_schema())
+    else:
+        shutil.copytree(previous, path, copy_function=os.link,
+                        ignore=shutil.ignore_patterns("*WRITELOCK*"))
+    return path
+
+
+def _publish(index_dir: Path, generation: Path, previous: Path | None) -> None:
+    """Point CURRENT at `generation` atomically, then drop the generations nobody reads: all
+    but the new one and the one it replaces (a searcher may still be reading that)."""
+    temporary = index_dir / f".{CURRENT}.{os.getpid()}"
+    temporary.write_text(generation.name, encoding="utf-8")
+    os.replace(temporary, index_dir / CURRENT)
+    for path in index_dir.glob("gen-*"):
+        if path not in (generation, previous) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _sources(sources: Iterable[str | Path]) -> list[tuple[Path, str, str]]:
+    """(path, root, source relative to root) for every file under the given sources."""
+    found = []
+    for source in sources:
+        given = Path(source)
+        root = (given if given.is_dir() else given.parent).resolve()
+        for path, _ in iter_files([given]):
+            relative = path.resolve().relative_to(root) if path.exists() else Path(path.name)
+            found.append((path, str(root), relative.as_posix()))
+    return found
+
+
+def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> IndexReport:
+    """Index `sources` into `index_dir`: incrementally by content hash, or from scratch."""
+    started = time.monotonic()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    report = IndexReport()
+    with _Lock(index_dir):
+        previous = current_generation(index_dir)
+        base = None if rebuild else previous
+        manifest = read_manifest(base)
+        files = _sources(sources)
+        generation = _new_generation(index_dir, base)
+        writer = whoosh_index.open_dir(str(generation)).writer()
+        try:
+            seen = _write_files(writer, files, manifest, report, progress)
+            roots = {root for _, root, _ in files}
+            for doc_id in [i for i, e in manifest.items() if e["root"] in roots and i not in seen]:
+                writer.delete_by_term(f.ID_FIELD, doc_id)
+                del manifest[doc_id]
+                report.deleted += 1
+            changed = report.added or report.updated or report.deleted
+            if changed or base is None:
+                writer.commit(optimize=False)
+            else:
+                writer.cancel()  # nothing changed: keep serving the current generation
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        if changed or base is None:
+            (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            _publish(index_dir, generation, previous)
+        else:
+            shutil.rmtree(generation, ignore_errors=True)
+            generation = base
+    report.generation = generation.name
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _write_files(writer: IndexWriter, files, manifest: dict, report: IndexReport,
+                 progress) -> set[str]:
+    """Add or update each changed file; returns the ids of every file still present."""
+    seen: set[str] = set()
+    for done, (path, root, source) in enumerate(files, 1):
+        doc_id = document_id(root, source)
+        if progress:
+            progress(done, len(files))
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            report.errors.append((source, f"cannot be read: {exc.strerror or exc}"))
+            seen.add(doc_id)  # a file we could not read this time is not a removed file
+            continue
+        seen.add(doc_id)
+        known = manifest.get(doc_id)
+        if known and known["hash"] == digest:
+            report.unchanged += 1
+            continue
+        outcome = process_file(path, source)
+        if outcome.document is None:
+            report.errors.append((source, outcome.error or "unreadable"))
+            continue  # the previous version, if any, stays searchable
+        writer.update_document(**document_fields(outcome.document, doc_id, root, source))
+        manifest[doc_id] = {"root": root, "source": source, "hash": digest}
+        if known:
+            report.updated += 1
+        else:
+            report.added += 1
+    return seen
