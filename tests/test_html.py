@@ -28,7 +28,7 @@ def test_menus_banners_share_buttons_sidebars_and_footer_are_dropped():
 def test_page_metadata_is_read():
     page = parse_html(PAGE)
     assert page.lang == "fr"
-    assert page.titles[0] == "Mission économique au Maroc"
+    assert page.heading == "Mission économique au Maroc"
     assert page.published[0].startswith("2019-03-14")
     assert "Casablanca et Rabat" in page.description
     assert any("Missions" in hint for hint in page.type_hints)  # from the breadcrumbs

@@ -27,7 +27,7 @@ def test_front_matter_values_are_read_and_normalised(write):
 def test_markdown_without_front_matter_is_all_body(write):
     raw = read(write("b.md", "# Salon à Tokyo\n\nUn **salon** avec [lien](http://x) et\n\n- un\n"
                              "- deux\n"))
-    assert raw.title is None and raw.title_candidates == ("Salon à Tokyo",)
+    assert raw.title is None and raw.heading == "Salon à Tokyo"
     assert "Un salon avec lien et" in raw.text
     assert "**" not in raw.text and "http://x" not in raw.text
 

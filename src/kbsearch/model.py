@@ -31,7 +31,8 @@ class RawDocument:
     format: str
     text: str
     title: str | None = None
-    title_candidates: tuple[str, ...] = ()
+    heading: str | None = None  # the document's own main heading (h1, `# …`)
+    title_candidates: tuple[str, ...] = ()  # page titles that may carry the site's name
     date: dt.date | None = None
     date_candidates: tuple[str, ...] = ()
     datelines: tuple[str, ...] = ()

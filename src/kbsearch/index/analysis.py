@@ -154,3 +154,12 @@ def generic_analyzer():
 def compound_analyzer():
     """Dutch and German compounds as 4-grams of their long words."""
     return _base() | NgramCompoundFilter()
+
+
+_ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
+
+
+def is_stop_word(word: str) -> bool:
+    """A stop word in any language with its own analyzer: a query word that would otherwise
+    demand, in the other languages' fields, a word the documents never index."""
+    return fold(word) in _ANY_STOP_WORD

@@ -9,7 +9,8 @@ what facets count and what cross-lingual queries hit.
 
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from kbsearch.index.analysis import (compound_analyzer, cjk_analyzer, generic_analyzer,
                                      language_analyzer)
@@ -23,6 +24,7 @@ SOURCE = "source"
 ROOT = "root"
 CONTENT_HASH = "content_hash"
 TITLE = "title"          # stored display title
+TITLE_COLUMN = "title_column"
 SUMMARY = "summary"
 CONTENT = "content"      # stored body text, for snippets and the document page
 COUNTRY = "country"
@@ -32,12 +34,10 @@ LANGUAGE = "language"
 DATE = "date"
 YEAR = "year"
 YEARMONTH = "yearmonth"
-EVENT_START = "event_start"
-EVENT_END = "event_end"
 REFERENCE = "reference"
 DOCUMENT_JSON = "document"  # the whole Document as JSON, for display and `document(id)`
 COMPOUND = "compound"
-TITLE_SUGGEST = "title_words"
+SPELL = "spell"
 
 
 def title_field(language: str) -> str:
@@ -63,12 +63,14 @@ def build_schema() -> Schema:
         # Identity: a stable id for URLs, the path relative to the folder it was indexed from,
         # that folder (so a re-index knows which documents a removed file leaves behind) and a
         # content hash (so an unchanged file is skipped).
-        ID_FIELD: ID(unique=True, stored=True),
+        ID_FIELD: ID(unique=True, stored=True, sortable=True),
         SOURCE: ID(stored=True),
         ROOT: ID(stored=True),
         CONTENT_HASH: ID(stored=True),
-        # Display only: never searched directly, the language fields are.
+        # Display only: never searched directly, the language fields are. The title is also a
+        # column, so completion reads every title without unpickling whole documents.
         TITLE: STORED(),
+        TITLE_COLUMN: COLUMN(VarBytesColumn()),
         SUMMARY: STORED(),
         CONTENT: STORED(),
         DOCUMENT_JSON: STORED(),
@@ -79,20 +81,20 @@ def build_schema() -> Schema:
         SECTOR: KEYWORD(stored=True, commas=True, lowercase=False, sortable=True),
         TYPE: ID(stored=True, sortable=True),
         LANGUAGE: ID(stored=True, sortable=True),
-        # Dates: the meaningful date for sorting (a mission's or event's own date falls back
-        # to publication), and year / year-month as numbers because numeric ranges and
-        # facets are several times cheaper than date ranges in Whoosh.
-        DATE: DATETIME(stored=True, sortable=True),
-        YEAR: NUMERIC(int, bits=16, stored=True, sortable=True, signed=False),
-        YEARMONTH: NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
-        EVENT_START: DATETIME(stored=True, sortable=True),
-        EVENT_END: DATETIME(stored=True),
+        # Dates as day numbers (proleptic ordinals): the meaningful date for filters and
+        # sorting (when an event or mission takes place, when news was published), with year
+        # and year-month beside it. Numbers, because numeric ranges and columns are several
+        # times cheaper than Whoosh's date fields, whose columns cannot even hold "no date".
+        DATE: NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
+        YEAR: NUMERIC(int, bits=16, signed=False, stored=True, sortable=True),
+        YEARMONTH: NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
         # Reference fact sheets are not agency content; flagged so pages can tell them apart.
         REFERENCE: BOOLEAN(stored=True),
         # Compound parts of Dutch and German words, as 4-grams (see analysis).
         COMPOUND: TEXT(analyzer=compound_analyzer(), phrase=False),
-        # Folded title words for completion of titles in any language.
-        TITLE_SUGGEST: TEXT(analyzer=generic_analyzer(), phrase=False),
+        # Every word as written (folded, not stemmed): the dictionary that typo tolerance and
+        # "did you mean" draw real words from.
+        SPELL: TEXT(analyzer=generic_analyzer(), phrase=False),
     }
     for language in LANGUAGES:
         analyzer = language_analyzer(language)

@@ -14,7 +14,7 @@ generation, which searchers keep using meanwhile.
 
 from __future__ import annotations
 
-import datetime as dt
+import datetime
 import fcntl
 import hashlib
 import json
@@ -96,27 +96,24 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
     when = _meaningful_date(doc)
     fields = {
         f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
-        f.TITLE: doc.title, f.SUMMARY: doc.summary, f.CONTENT: doc.text,
+        f.TITLE: doc.title, f.TITLE_COLUMN: doc.title.encode("utf-8"),
+        f.SUMMARY: doc.summary, f.CONTENT: doc.text,
         f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source}, ensure_ascii=False),
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.REFERENCE: doc.reference,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
-        f.TITLE_SUGGEST: doc.title,
+        f.SPELL: f"{doc.title}\n{doc.text}",
     }
     if doc.language in f.COMPOUND_LANGUAGES:
         fields[f.COMPOUND] = f"{doc.title}\n{doc.text}"
     if when:
-        fields[f.DATE] = dt.datetime.combine(when, dt.time())
+        fields[f.DATE] = when.toordinal()
         fields[f.YEAR] = when.year
         fields[f.YEARMONTH] = when.year * 100 + when.month
-    if doc.event_start:
-        fields[f.EVENT_START] = dt.datetime.combine(doc.event_start, dt.time())
-    if doc.event_end:
-        fields[f.EVENT_END] = dt.datetime.combine(doc.event_end, dt.time())
     return fields
 
 
-def _meaningful_date(doc: Document) -> dt.date | None:
+def _meaningful_date(doc: Document) -> datetime.date | None:
     """What a date filter means for this type: when an event or mission takes place, when
     news was published. Fact sheets have only their update date."""
     if doc.type in ("event", "mission") and doc.event_start:

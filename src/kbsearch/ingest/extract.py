@@ -22,7 +22,8 @@ LEAD_TOKENS = 120
 TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 _COUNTRY_KIND_WEIGHT = {"name": 1.0, "demonym": 0.6, "place": 0.8}
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—:»·-]\s+|\s+::\s+")
+# What CMSs put between an article's title and the site's name (never a colon: titles use it).
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—»·-]\s+|\s+::\s+")
 
 # Cue phrases per type (folded). Title hits count TITLE_WEIGHT, body hits 1.
 _TYPE_CUES = {
@@ -95,9 +96,10 @@ def extract(raw: RawDocument, content_hash: str = "") -> Document:
 
 
 def choose_title(raw: RawDocument) -> str:
-    """Explicit title, else the first candidate (h1, og:title, <title> without the site name)."""
-    if raw.title:
-        return _shorten(raw.title, 300)
+    """Explicit title, else the main heading, else a page title without the site's name."""
+    for explicit in (raw.title, raw.heading):
+        if explicit and len(explicit.strip()) >= 3:
+            return _shorten(explicit, 300)
     for candidate in raw.title_candidates:
         cleaned = _strip_site_name(candidate)
         if len(cleaned) >= 3:

@@ -84,7 +84,8 @@ class HtmlPage:
 
     text: str
     lang: str | None = None
-    titles: list[str] = field(default_factory=list)
+    heading: str | None = None  # the article's <h1>
+    titles: list[str] = field(default_factory=list)  # og:title, <title>
     description: str | None = None
     published: list[str] = field(default_factory=list)
     datelines: list[str] = field(default_factory=list)
@@ -121,7 +122,7 @@ def parse_html(data: bytes) -> HtmlPage:
         root = _main_content(soup)
         text = "\n\n".join(_blocks(root))
     _read_datelines(root, page)
-    page.titles[:0] = _headings_text(root, "h1")[:1]  # the article's own heading first
+    page.heading = next(iter(_headings_text(root, "h1")), None)
     page.text = text
     return page
 

@@ -77,10 +77,10 @@ def read_html(data: bytes, source: str) -> RawDocument:
         page = parse_html(data)
     except UndecodableError as exc:
         raise IngestError(source, f"undecodable HTML: {exc}") from None
-    if not page.text and not page.titles:
+    if not page.text and not page.titles and not page.heading:
         raise IngestError(source, "no readable text in the page")
     return RawDocument(
-        source=source, format="html", text=page.text,
+        source=source, format="html", text=page.text, heading=page.heading,
         title_candidates=tuple(page.titles), date_candidates=tuple(page.published),
         datelines=tuple(page.datelines), type_hints=tuple(page.type_hints),
         declared_language=parse_language(page.lang), description=page.description,
@@ -115,7 +115,7 @@ def read_markdown(data: bytes, source: str) -> RawDocument:
     heading = re.search(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", body, re.M)
     return RawDocument(
         source=source, format="markdown", text=text, title=title,
-        title_candidates=(heading.group(1),) if heading else (),
+        heading=heading.group(1) if heading else None,
         date=parse_date(meta.get("date")), type=parse_type(meta.get("type")),
         countries=parse_countries(meta.get("countries", meta.get("country"))),
         sectors=parse_sectors(meta.get("sectors", meta.get("sector"))),

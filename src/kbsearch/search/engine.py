@@ -1,0 +1,306 @@
+"""The search engine: one open searcher and its caches, answering SearchRequests.
+
+`SearchEngine` is what the CLI and the web call. It keeps one Whoosh searcher per process
+(opening one per request costs 3.6× at 10k documents and 14× at 100k, see WHOOSH-NOTES) and
+`refresh()` switches to a new index generation without a restart. Whoosh objects stay inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from kbsearch.index import schema as f
+from kbsearch.index.store import current_generation, open_index
+from kbsearch.model import FacetValue, Hit, SearchRequest, SearchResult
+from kbsearch.search import facets as fc
+from kbsearch.search.completion import Suggestion, complete
+from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
+from kbsearch.search.snippets import snippet
+from kbsearch.vocab.labels import facet_label
+from kbsearch.vocab.text import fold
+
+# Relevance is re-ranked among this many top documents, with a mild boost for recent news and
+# missions (fact sheets and events do not age the same way).
+RERANK_DEPTH = 100
+RECENCY_WEIGHT = 0.25
+RECENCY_HALF_LIFE_YEARS = 4.0
+AGING_TYPES = ("news", "mission")
+
+
+class SearchEngine:
+    """Answers searches over the index in `index_dir`; cheap to query, costly to open."""
+
+    def __init__(self, index_dir: Path, today: dt.date | None = None):
+        self.index_dir = Path(index_dir)
+        self.today = today or dt.date.today()
+        self._lock = threading.RLock()
+        self._open()
+
+    def _open(self) -> None:
+        self._generation = current_generation(self.index_dir)
+        index = open_index(self.index_dir)
+        self._searcher = index.searcher()
+        reader = self._searcher.reader()
+        self._builder = QueryBuilder(index.schema)
+        self._cache = fc.FacetCache(reader)
+        self._ids = [v or "" for v in _column(reader, f.ID_FIELD, self._cache.size)]
+        self._docnum = {doc_id: n for n, doc_id in enumerate(self._ids)
+                        if doc_id and self._cache.alive[n]}
+        titles = [(v or b"").decode("utf-8") for v in
+                  _column(reader, f.TITLE_COLUMN, self._cache.size)]
+        # Folded once here, so completion scans titles without folding per keystroke.
+        self._titles = [(fold(t), t, i) for t, i, alive in
+                        zip(titles, self._ids, self._cache.alive) if alive and t]
+        self._corrector = self._searcher.corrector(f.SPELL)
+        self._spell_reader = reader
+
+    def refresh(self) -> bool:
+        """Switch to the newest index generation if there is one; True when it did."""
+        with self._lock:
+            if current_generation(self.index_dir) == self._generation:
+                return False
+            old = self._searcher
+            self._open()
+            old.close()
+            return True
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    @property
+    def document_count(self) -> int:
+        return int(self._cache.alive.sum())
+
+    # --- search ---------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        with self._lock:
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchResult:
+        parsed = parse_query(request.query)
+        request = _with_query_filters(request, parsed)
+        suggestion, relaxed, query = None, False, None
+        base = self._cache.alive.copy()
+        if not parsed.is_empty:
+            parsed, replacements = with_corrections(parsed, self._correct)
+            query = self._builder.build(parsed)
+            base = self._matching(query)
+            if not base.any() and len(parsed.must) > 1:
+                query = self._builder.build(parsed, require_all=False)
+                base, relaxed = self._matching(query), True
+            if replacements:
+                suggestion = _replace_words(request.query, replacements)
+        selections = {name: self._cache.selection_mask(name, getattr(request, attr))
+                      for name, attr in (("country", "countries"), ("sector", "sectors"),
+                                         ("type", "types"), ("language", "languages"))}
+        dates = self._cache.date_mask(request.date_from, request.date_to)
+        final = base.copy()
+        for mask in (*selections.values(), dates):
+            if mask is not None:
+                final &= mask
+        counts = fc.disjunctive_counts(self._cache, base, selections, dates,
+                                       _single_year(request) is not None)
+        ordered = self._order(final, query, request)
+        start = (request.page - 1) * request.page_size
+        page = ordered[start:start + request.page_size]
+        hits = tuple(self._hit(docnum, score, query) for docnum, score in page)
+        return SearchResult(request=request, total=int(final.sum()), hits=hits,
+                            facets=self._facets(counts, request), suggestion=suggestion,
+                            relaxed=relaxed)
+
+    def _matching(self, query) -> np.ndarray:
+        mask = np.zeros(self._cache.size, dtype=bool)
+        docs = np.fromiter(self._searcher.docs_for_query(query), dtype=np.int64)
+        mask[docs] = True
+        return mask & self._cache.alive
+
+    def _correct(self, word: str) -> str | None:
+        """The nearest word the index knows, for a word it does not (none for short words,
+        numbers and words it knows)."""
+        folded = fold(word)
+        if len(folded) < 4 or not folded.isalpha() or \
+                self._spell_reader.doc_frequency(f.SPELL, folded):
+            return None
+        found = self._corrector.suggest(folded, limit=1, maxdist=1 if len(folded) < 7 else 2)
+        return found[0] if found else None
+
+    def _order(self, final: np.ndarray, query, request: SearchRequest):
+        """(docnum, score) of every selected document in the requested order."""
+        selected = np.flatnonzero(final)
+        if request.sort != "relevance" or query is None:
+            # By date (newest first unless asked otherwise); undated documents last.
+            days = self._cache.day[selected]
+            keys = np.where(days == fc.NO_DATE, np.iinfo(np.int64).max,
+                            days if request.sort == "oldest" else -days)
+            return [(int(d), 0.0) for d in selected[np.lexsort((selected, keys))]]
+        depth = max(RERANK_DEPTH, request.page * request.page_size)
+        results = self._searcher.search(query, filter=set(selected.tolist()), limit=depth)
+        scored = [(hit.docnum, self._reranked(hit.docnum, hit.score)) for hit in results]
+        scored.sort(key=lambda pair: (-pair[1], pair[0]))
+        ranked = {d for d, _ in scored}
+        rest = [(int(d), 0.0) for d in selected if int(d) not in ranked]
+        return scored + rest
+
+    def _reranked(self, docnum: int, score: float) -> float:
+        """A mild boost for recent news and missions: up to +25 %, halving every 4 years."""
+        doc_type = self._cache.single["type"]
+        type_index = doc_type.of_doc[docnum]
+        if type_index < 0 or doc_type.values[type_index] not in AGING_TYPES:
+            return score
+        day = int(self._cache.day[docnum])
+        if day == fc.NO_DATE:
+            return score
+        age_years = max(0.0, (self.today.toordinal() - day) / 365.25)
+        return score * (1 + RECENCY_WEIGHT * math.pow(0.5, age_years / RECENCY_HALF_LIFE_YEARS))
+
+    def _hit(self, docnum: int, score: float, query) -> Hit:
+        stored = self._searcher.stored_fields(docnum)
+        document = json.loads(stored[f.DOCUMENT_JSON])
+        language = document["language"]
+        body = f.body_field(f.text_suffix(language))
+        terms = {text.decode("utf-8") if isinstance(text, bytes) else text
+                 for field_name, text in (query.iter_all_terms() if query else ())
+                 if field_name == body}
+        analyzer = self._builder.schema[body].analyzer
+        return Hit(
+            id=stored[f.ID_FIELD], source=stored[f.SOURCE], title=document["title"],
+            date=_date(document.get("date")), type=document["type"], language=language,
+            countries=tuple(document["countries"]), sectors=tuple(document["sectors"]),
+            score=round(float(score), 4),
+            snippet=snippet(stored[f.CONTENT], terms, analyzer, document.get("summary") or ""),
+            summary=document.get("summary") or "",
+            event_start=_date(document.get("event_start")),
+            event_end=_date(document.get("event_end")),
+            reference=bool(document.get("reference")),
+        )
+
+    def _facets(self, counts: dict[str, dict[str, int]], request: SearchRequest):
+        chosen = {"country": request.countries, "sector": request.sectors,
+                  "type": request.types, "language": request.languages,
+                  "year": _selected_years(request),
+                  "month": _selected_months(request)}
+        out = {}
+        for name, found in counts.items():
+            values = dict(found)
+            for value in chosen.get(name, ()):
+                values.setdefault(value, 0)  # a selected value never disappears
+            items = [FacetValue(value=v, label=facet_label(name, v, request.locale), count=c,
+                                selected=v in chosen.get(name, ()))
+                     for v, c in values.items()]
+            if name in ("year", "month"):
+                items.sort(key=lambda fv: fv.value, reverse=True)
+            else:
+                items.sort(key=lambda fv: (-fv.count, fv.label))
+            out[name] = tuple(items)
+        return out
+
+    # --- documents, neighbours, completion --------------------------------------------------
+
+    def document(self, doc_id: str) -> dict | None:
+        """The whole document as JSON-ready data, or None for an unknown id."""
+        with self._lock:
+            docnum = self._docnum.get(doc_id)
+            if docnum is None:
+                return None
+            stored = self._searcher.stored_fields(docnum)
+            return {**json.loads(stored[f.DOCUMENT_JSON]), "id": doc_id}
+
+    def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
+        """Documents like this one: by its key terms, then by shared countries and sectors."""
+        with self._lock:
+            docnum = self._docnum.get(doc_id)
+            if docnum is None:
+                return []
+            stored = self._searcher.stored_fields(docnum)
+            language = json.loads(stored[f.DOCUMENT_JSON])["language"]
+            body = f.body_field(f.text_suffix(language))
+            found: list[int] = []
+            try:
+                similar = self._searcher.more_like(docnum, body, text=stored[f.CONTENT],
+                                                   top=limit + 1, numterms=12)
+                found = [h.docnum for h in similar if h.docnum != docnum]
+            except (KeyError, ValueError):
+                pass  # a body field this document's language left empty
+            for other in self._sharing_concepts(docnum):
+                if len(found) >= limit:
+                    break
+                if other not in found and other != docnum:
+                    found.append(other)
+            return [self._hit(d, 0.0, None) for d in found[:limit]]
+
+    def _sharing_concepts(self, docnum: int) -> list[int]:
+        """Documents ranked by how many countries and sectors they share with `docnum`."""
+        shared = np.zeros(self._cache.size, dtype=np.int32)
+        for cache in self._cache.multi.values():
+            mine = cache.pair_values[cache.pair_docs == docnum]
+            hits = cache.pair_docs[np.isin(cache.pair_values, mine)]
+            np.add.at(shared, hits, 1)
+        shared[~self._cache.alive] = 0
+        candidates = np.flatnonzero(shared)
+        order = np.lexsort((-self._cache.day[candidates], -shared[candidates]))
+        return [int(d) for d in candidates[order]]
+
+    def suggest(self, prefix: str, locale: str = "en", limit: int = 8) -> list[Suggestion]:
+        """Completions of `prefix`: concept names in any language, then document titles."""
+        with self._lock:
+            present = {name: set(self._cache.counts(name, self._cache.alive))
+                       for name in ("country", "sector")}
+            return complete(prefix, locale, limit, present, self._titles)
+
+
+def _column(reader, field: str, size: int) -> list:
+    if not reader.has_column(field):
+        return [None] * size
+    column = reader.column_reader(field)
+    return [column[i] for i in range(size)]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _with_query_filters(request: SearchRequest, parsed: ParsedQuery) -> SearchRequest:
+    """Field prefixes typed in the query (`country:JP`) join the request's selections."""
+    if not parsed.filters:
+        return request
+    merged = {attr: tuple(dict.fromkeys((*getattr(request, attr), *parsed.filters.get(name, ()))))
+              for name, attr in (("country", "countries"), ("sector", "sectors"),
+                                 ("type", "types"), ("language", "languages"))}
+    return replace(request, **merged)
+
+
+def _single_year(request: SearchRequest) -> int | None:
+    """The year the date range covers exactly, if it is one calendar year."""
+    start, end = request.date_from, request.date_to
+    if start and end and start.year == end.year and (start.month, start.day) == (1, 1) \
+            and (end.month, end.day) == (12, 31):
+        return start.year
+    return None
+
+
+def _selected_years(request: SearchRequest) -> tuple[str, ...]:
+    year = _single_year(request)
+    return (str(year),) if year else ()
+
+
+def _selected_months(request: SearchRequest) -> tuple[str, ...]:
+    """The month the date range covers exactly, as `YYYYMM`."""
+    start, end = request.date_from, request.date_to
+    if start and end and (start.year, start.month) == (end.year, end.month) and start.day == 1 \
+            and (end + dt.timedelta(days=1)).day == 1:
+        return (f"{start.year}{start.month:02d}",)
+    return ()
+
+
+def _replace_words(text: str, replacements: dict[str, str]) -> str:
+    """The query as typed with each corrected word replaced."""
+    return re.sub(r"[\w'’\-.&]+", lambda m: replacements.get(m.group(0), m.group(0)), text)

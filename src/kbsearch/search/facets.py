@@ -1,0 +1,156 @@
+"""Facet values per document, cached as arrays per searcher, and disjunctive counting.
+
+Whoosh's `groupedby` recipe costs a range query per bucket and unpickles every hit (see
+WHOOSH-NOTES); here each searcher reads the columns once into numpy arrays, and a search's
+facet counts are a few vectorised operations over the matching documents.
+
+Disjunctive faceting: values of one facet combine with OR, facets with AND, and each facet is
+counted under every selection except its own, so a selected value never disappears and its
+siblings show what choosing them instead would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from kbsearch.index import schema as f
+
+# Multi-valued facets and the single-valued ones, by request attribute.
+MULTI = {"country": f.COUNTRY, "sector": f.SECTOR}
+SINGLE = {"type": f.TYPE, "language": f.LANGUAGE}
+FACETS = ("country", "sector", "type", "language", "year")
+NO_DATE = 0
+
+
+@dataclass
+class _MultiValued:
+    """A facet where a document can hold several values: (document, value) pairs."""
+
+    values: list[str]
+    pair_docs: np.ndarray
+    pair_values: np.ndarray
+
+
+@dataclass
+class _SingleValued:
+    """A facet with at most one value per document: a value index per document (-1: none)."""
+
+    values: list[str]
+    of_doc: np.ndarray
+
+
+class FacetCache:
+    """Every document's facet values, read once from the columns of one searcher."""
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.alive = np.ones(self.size, dtype=bool)
+        for docnum in reader.deleted_docs() if reader.has_deletions() else ():
+            self.alive[docnum] = False
+        self.multi = {name: self._read_multi(reader, field) for name, field in MULTI.items()}
+        self.single = {name: self._read_single(reader, field) for name, field in SINGLE.items()}
+        self.day = self._read_numbers(reader, f.DATE, 2**32 - 1)
+        self.yearmonth = self._read_numbers(reader, f.YEARMONTH, 2**32 - 1)
+        self.year = self.yearmonth // 100
+
+    def _column(self, reader, field: str) -> list:
+        if not reader.has_column(field):
+            return [None] * self.size
+        column = reader.column_reader(field)
+        return [column[i] for i in range(self.size)]
+
+    def _read_multi(self, reader, field: str) -> _MultiValued:
+        index: dict[str, int] = {}
+        docs, values = [], []
+        for docnum, raw in enumerate(self._column(reader, field)):
+            for value in (raw or "").split(","):
+                if value:
+                    docs.append(docnum)
+                    values.append(index.setdefault(value, len(index)))
+        return _MultiValued(list(index), np.array(docs, dtype=np.int32),
+                            np.array(values, dtype=np.int32))
+
+    def _read_single(self, reader, field: str) -> _SingleValued:
+        index: dict[str, int] = {}
+        of_doc = np.array([index.setdefault(v, len(index)) if v else -1
+                           for v in self._column(reader, field)], dtype=np.int32)
+        return _SingleValued(list(index), of_doc)
+
+    def _read_numbers(self, reader, field: str, missing: int) -> np.ndarray:
+        raw = np.array([v if isinstance(v, int) else missing
+                        for v in self._column(reader, field)], dtype=np.int64)
+        raw[raw >= missing] = NO_DATE
+        return raw
+
+    # --- selections -----------------------------------------------------------------------
+
+    def selection_mask(self, facet: str, selected: tuple[str, ...]) -> np.ndarray | None:
+        """Documents holding any of the selected values; None when nothing is selected."""
+        if not selected:
+            return None
+        if facet in self.multi:
+            cache = self.multi[facet]
+            wanted = [i for i, v in enumerate(cache.values) if v in selected]
+            mask = np.zeros(self.size, dtype=bool)
+            mask[cache.pair_docs[np.isin(cache.pair_values, wanted)]] = True
+            return mask
+        cache = self.single[facet]
+        wanted = [i for i, v in enumerate(cache.values) if v in selected]
+        return np.isin(cache.of_doc, wanted)
+
+    def date_mask(self, start: dt.date | None, end: dt.date | None) -> np.ndarray | None:
+        """Documents whose meaningful date is within [start, end]; undated ones are out."""
+        if start is None and end is None:
+            return None
+        mask = self.day != NO_DATE
+        if start:
+            mask &= self.day >= start.toordinal()
+        if end:
+            mask &= self.day <= end.toordinal()
+        return mask
+
+    # --- counting -------------------------------------------------------------------------
+
+    def counts(self, facet: str, mask: np.ndarray) -> dict[str, int]:
+        """value → number of documents in `mask` holding it."""
+        if facet in self.multi:
+            cache = self.multi[facet]
+            picked = cache.pair_values[mask[cache.pair_docs]]
+            totals = np.bincount(picked, minlength=len(cache.values))
+            return {v: int(totals[i]) for i, v in enumerate(cache.values) if totals[i]}
+        if facet in self.single:
+            cache = self.single[facet]
+            picked = cache.of_doc[mask & (cache.of_doc >= 0)]
+            totals = np.bincount(picked, minlength=len(cache.values))
+            return {v: int(totals[i]) for i, v in enumerate(cache.values) if totals[i]}
+        period = self.yearmonth if facet == "month" else self.year
+        picked = period[mask & (period > 0)]
+        found, totals = np.unique(picked, return_counts=True)
+        return {str(v): int(c) for v, c in zip(found, totals)}
+
+
+def disjunctive_counts(cache: FacetCache, base: np.ndarray, selections: dict[str, np.ndarray | None],
+                       dates: np.ndarray | None, month_drilldown: bool) -> dict[str, dict[str, int]]:
+    """Counts for every facet, each ignoring its own selection.
+
+    `base` is what the words match; `selections` the mask of each facet's selected values;
+    `dates` the date range. The year facet ignores the date range (it is how the range is
+    chosen); the month facet, shown when one year is chosen, respects it.
+    """
+    def combined(skip: str | None, with_dates: bool) -> np.ndarray:
+        mask = base.copy()
+        for name, selected in selections.items():
+            if name != skip and selected is not None:
+                mask &= selected
+        if with_dates and dates is not None:
+            mask &= dates
+        return mask
+
+    counts = {name: cache.counts(name, combined(name, True)) for name in selections}
+    counts["year"] = cache.counts("year", combined(None, False))
+    if month_drilldown:
+        counts["month"] = cache.counts("month", combined(None, True))
+    return counts
