@@ -8,9 +8,21 @@ from collections import Counter
 
 import click
 
-from kbsearch import __version__
+from pathlib import Path
+
+from kbsearch import __version__, config
+from kbsearch.errors import InvalidParameter, KbsearchError
+from kbsearch.index.store import build_index
 from kbsearch.ingest.pipeline import Outcome, process
+from kbsearch.search.engine import SearchEngine
+from kbsearch.search.request import build_request
+from kbsearch.search.serialise import result_to_json
 from kbsearch.vocab import countries, sectors
+
+
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+    help="Index folder (default: $KBSEARCH_INDEX, else ~/.local/share/kbsearch/index).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,3 +93,95 @@ def inspect(files: tuple[str, ...], as_json: bool, summary: bool) -> None:
         _print_summary(outcomes)
     if any(o.error for o in outcomes):
         sys.exit(1)
+
+
+@main.command("index")
+@click.argument("sources", nargs=-1, required=True)
+@INDEX_OPTION
+@click.option("--rebuild", is_flag=True, help="Build from scratch instead of updating.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def index_command(sources: tuple[str, ...], index_dir: Path | None, rebuild: bool,
+                  as_json: bool) -> None:
+    """Index SOURCES (files or folders): only changed files are read again.
+
+    Files that cannot be read are reported by name and reason; the rest is indexed, and the
+    exit status is 1. The previous index stays searchable until the new one is complete.
+    """
+    target = index_dir or config.index_dir()
+    bar = None
+    if sys.stderr.isatty() and not as_json:
+        bar = click.progressbar(length=1, label="Indexing", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done - bar.pos)
+
+    try:
+        report = build_index(sources, target, rebuild=rebuild,
+                             progress=progress if bar else None)
+    except KbsearchError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if bar:
+            bar.render_finish()
+    if as_json:
+        click.echo(json.dumps({**report.to_json(), "index": str(target)}, ensure_ascii=False))
+    else:
+        click.echo(f"{target}: {report.added} added, {report.updated} updated, "
+                   f"{report.unchanged} unchanged, {report.deleted} deleted, "
+                   f"{len(report.errors)} errors ({report.seconds:.1f} s)")
+        for source, error in report.errors:
+            click.secho(f"✗ {source}: {error}", fg="red", err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--country", multiple=True, help="ISO code or name; repeat for several (OR).")
+@click.option("--sector", multiple=True, help="Sector slug or name; repeatable.")
+@click.option("--type", "doc_type", multiple=True, help="news, mission, event or factsheet.")
+@click.option("--lang", multiple=True, help="Document language (ISO 639-1); repeatable.")
+@click.option("--from", "date_from", help="From this date (YYYY-MM-DD or YYYY), inclusive.")
+@click.option("--to", "date_to", help="Up to this date (YYYY-MM-DD or YYYY), inclusive.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+              default="relevance")
+@click.option("--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--page", default=1, show_default=True)
+@click.option("--locale", default="en", show_default=True, help="Language of facet labels.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@INDEX_OPTION
+def search(query: str, country, sector, doc_type, lang, date_from, date_to, sort, limit, page,
+           locale, as_json: bool, index_dir: Path | None) -> None:
+    """Search the index for QUERY (words, "phrases", -exclusions, OR, country:JP…)."""
+    try:
+        request = build_request(query, country, sector, doc_type, lang, date_from, date_to,
+                                sort, page, limit, locale)
+    except InvalidParameter as exc:
+        raise click.BadParameter(exc.reason, param_hint=f"--{exc.name}") from None
+    try:
+        engine = SearchEngine(index_dir or config.index_dir())
+    except KbsearchError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = engine.search(request)
+    if as_json:
+        click.echo(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
+        return
+    _print_result(result)
+
+
+def _print_result(result) -> None:
+    if result.suggestion:
+        click.secho(f"Did you mean: {result.suggestion}?", fg="yellow")
+    first = (result.request.page - 1) * result.request.page_size
+    click.secho(f"{result.total} documents" + (" (not every word found)" if result.relaxed
+                                              else ""), bold=True)
+    for rank, hit in enumerate(result.hits, first + 1):
+        click.secho(f"{rank:3d}. {hit.title}", bold=True)
+        click.echo(f"     {hit.type} · {hit.language} · {hit.date or 'no date'} · "
+                   f"{', '.join(hit.countries) or '-'} · {', '.join(hit.sectors) or '-'}")
+        click.echo(f"     {hit.source}")
+    for name, values in result.facets.items():
+        shown = ", ".join(f"{'[x] ' if v.selected else ''}{v.label} ({v.count})"
+                          for v in values[:8])
+        click.echo(f"{name}: {shown}")

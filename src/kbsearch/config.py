@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ SETTINGS = {
         Setting("home_country", "BE", "ISO code of the agency's own country: never the primary "
                 "country of a report about a mission abroad"),
         Setting("max_file_mb", "20", "files larger than this many megabytes are refused"),
+        Setting("index", "", "the index folder (default: kbsearch/index under the user's "
+                "data folder, $XDG_DATA_HOME or ~/.local/share)"),
     )
 }
 
@@ -43,3 +46,12 @@ def home_country() -> str:
 
 def max_file_bytes() -> int:
     return int(float(get("max_file_mb")) * 1024 * 1024)
+
+
+def index_dir() -> Path:
+    """Where the index lives unless a command names another folder."""
+    explicit = get("index").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "kbsearch" / "index"
