@@ -24,3 +24,32 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory):
+    """The bundled corpus indexed once per test session, as `kbsearch index corpus` does."""
+    from kbsearch.index.store import build_index
+    index_dir = tmp_path_factory.mktemp("index")
+    report = build_index([REPO / "corpus"], index_dir)
+    assert report.errors == []
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def engine(corpus_index):
+    from kbsearch.search.engine import SearchEngine
+    engine = SearchEngine(corpus_index)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_documents(engine):
+    """Every indexed document as `document(id)` returns it, for brute-force checks."""
+    from kbsearch.model import SearchRequest
+    result = engine.search(SearchRequest(page_size=100, page=1))
+    ids = []
+    for page in range(1, result.total // 100 + 2):
+        ids += [h.id for h in engine.search(SearchRequest(page_size=100, page=page)).hits]
+    return {doc_id: engine.document(doc_id) for doc_id in ids}

@@ -27,9 +27,14 @@ class InvalidParameter(KbsearchError):
 class IndexMissing(KbsearchError):
     """No usable index where one was expected; says which command builds it."""
 
-    def __init__(self, index_dir: object):
-        super().__init__(f"no index in {index_dir}: build it with "
-                         f"`kbsearch index SOURCE... --index {index_dir}`")
+    def __init__(self, index_dir: object, problem: str = ""):
+        if problem:
+            message = (f"the index in {index_dir} {problem}: rebuild it with "
+                       f"`kbsearch index SOURCE... --index {index_dir} --rebuild`")
+        else:
+            message = (f"no index in {index_dir}: build it with "
+                       f"`kbsearch index SOURCE... --index {index_dir}`")
+        super().__init__(message)
         self.index_dir = index_dir
 
 

@@ -142,4 +142,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     facets: dict[str, tuple[FacetValue, ...]]
     suggestion: str | None = None
-    relaxed: bool = False  # no document had every word; these have some
+    matched_all: int = 0  # how many of `total` meet every word; the others meet some
+
+    @property
+    def relaxed(self) -> bool:
+        return self.matched_all < self.total

@@ -10,10 +10,14 @@ what facets count and what cross-lingual queries hit.
 from __future__ import annotations
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from kbsearch.index.analysis import (compound_analyzer, cjk_analyzer, generic_analyzer,
                                      language_analyzer)
+
+# Raised whenever fields or analyzers change: an index built with another version is rebuilt
+# rather than read with the wrong expectations.
+SCHEMA_VERSION = 1
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")
@@ -34,7 +38,8 @@ LANGUAGE = "language"
 DATE = "date"
 YEAR = "year"
 YEARMONTH = "yearmonth"
-REFERENCE = "reference"
+ORIGIN = "origin"
+AGENCY, REFERENCE = "agency", "reference"
 DOCUMENT_JSON = "document"  # the whole Document as JSON, for display and `document(id)`
 COMPOUND = "compound"
 SPELL = "spell"
@@ -88,8 +93,9 @@ def build_schema() -> Schema:
         DATE: NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
         YEAR: NUMERIC(int, bits=16, signed=False, stored=True, sortable=True),
         YEARMONTH: NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
-        # Reference fact sheets are not agency content; flagged so pages can tell them apart.
-        REFERENCE: BOOLEAN(stored=True),
+        # Whose document it is: the agency's own, or a reference fact sheet (the World
+        # Factbook) that pages show apart and ranking puts after the agency's documents.
+        ORIGIN: ID(stored=True, sortable=True),
         # Compound parts of Dutch and German words, as 4-grams (see analysis).
         COMPOUND: TEXT(analyzer=compound_analyzer(), phrase=False),
         # Every word as written (folded, not stemmed): the dictionary that typo tolerance and

@@ -73,21 +73,36 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def open_index(index_dir: Path):
-    """The current Whoosh index, or IndexMissing saying how to build one."""
+    """The current Whoosh index; IndexMissing (saying how to build one) when there is none
+    or when it was built by another version of kbsearch."""
     generation = current_generation(index_dir)
     if generation is None or not whoosh_index.exists_in(str(generation)):
         raise IndexMissing(index_dir)
-    return whoosh_index.open_dir(str(generation))
+    if _schema_version(generation) != f.SCHEMA_VERSION:
+        raise IndexMissing(index_dir, "was built by another version of kbsearch")
+    try:
+        return whoosh_index.open_dir(str(generation))
+    except (OSError, EOFError, ValueError, whoosh_index.IndexError) as exc:
+        raise IndexMissing(index_dir, f"is damaged ({exc.__class__.__name__})") from None
+
+
+def _read_manifest_file(generation: Path) -> dict:
+    try:
+        data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _schema_version(generation: Path) -> int | None:
+    return _read_manifest_file(generation).get("schema")
 
 
 def read_manifest(generation: Path | None) -> dict[str, dict]:
-    """id → {root, source, hash} of every document in a generation."""
-    if generation is None:
+    """id → {root, source, hash} of every document in a generation built by this version."""
+    if generation is None or _schema_version(generation) != f.SCHEMA_VERSION:
         return {}
-    try:
-        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+    return _read_manifest_file(generation).get("documents", {})
 
 
 def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
@@ -100,7 +115,7 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
         f.SUMMARY: doc.summary, f.CONTENT: doc.text,
         f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source}, ensure_ascii=False),
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
-        f.TYPE: doc.type, f.LANGUAGE: doc.language, f.REFERENCE: doc.reference,
+        f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
         f.SPELL: f"{doc.title}\n{doc.text}",
     }
@@ -191,7 +206,8 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
     report = IndexReport()
     with _Lock(index_dir):
         previous = current_generation(index_dir)
-        base = None if rebuild else previous
+        outdated = previous is not None and _schema_version(previous) != f.SCHEMA_VERSION
+        base = None if rebuild or outdated else previous
         manifest = read_manifest(base)
         files = _sources(sources)
         generation = _new_generation(index_dir, base)
@@ -213,7 +229,9 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
             shutil.rmtree(generation, ignore_errors=True)
             raise
         if changed or base is None:
-            (generation / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+            (generation / MANIFEST).write_text(
+                json.dumps({"schema": f.SCHEMA_VERSION, "documents": manifest}),
+                encoding="utf-8")
             _publish(index_dir, generation, previous)
         else:
             shutil.rmtree(generation, ignore_errors=True)

@@ -25,6 +25,8 @@ _PUBLICATION_CUES = re.compile(
     r"(publie|mis en ligne|mise en ligne|date de publication|communique|posted|published|"
     r"gepubliceerd|geplaatst|gepost|veroffentlicht|erschienen|publiziert|stand:|"
     r"press release|persbericht|pressemitteilung)\W*(le|on|op|am)?\W*$")
+_UPDATE_CUES = re.compile(r"(mis a jour|mise a jour|actualise|updated|last modified|bijgewerkt|"
+                          r"aktualisiert|geandert)\W*(le|on|op|am)?\W*$")
 _COPYRIGHT_CUES = re.compile(r"(©|\(c\)|copyright|tous droits|all rights|alle rechten)")
 _DEADLINE_CUES = re.compile(
     r"(inscri\w*|enregistr\w*|date limite|deadline|avant le|au plus tard|jusqu.au|cloture|"
@@ -32,10 +34,10 @@ _DEADLINE_CUES = re.compile(
     r"uiterlijk|inschrij\w*|aanmeld\w*|tot en met|voor$|anmeld\w*|anmeldeschluss|"
     r"spatestens|bis zum|bis$|frist)\W*(le|on|op|am|the)?\W*$")
 _EVENT_CUES = re.compile(
-    r"(aura lieu|se tiendra|se deroulera|auront lieu|a lieu|rendez-vous|quand|date\W*:|dates\W*:|"
+    r"(aura lieu|se tiendra|se deroulera|auront lieu|a lieu|rendez-vous|quand|dates\W*:|"
     r"takes place|will take place|will be held|is held|when\W*:|"
     r"vindt plaats|vinden plaats|zal plaatsvinden|wanneer\W*:|datum\W*:|"
-    r"findet|finden|wann\W*:|termin\W*:)[^.]*$")
+    r"findet|finden|wann\W*:|termin\W*:|日時|開催日|会期)[^.]*$")
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,9 @@ def publication_date(metadata: list[object], datelines: list[str], text: str,
         # A byline's own label (`Date :`) is not an event cue.
         line = re.sub(r"^\W*(dates?|datum|le|on|op|am)\W*:?\s*", "", line, flags=re.I)
         mentions = [m for m in find_dates(line) if not is_excluded_from_publication(m)]
+        # `Mis à jour le 20/06 | Publié le 12/06`: the cued publication date, else not the update.
+        mentions.sort(key=lambda m: (not _PUBLICATION_CUES.search(m.context),
+                                     bool(_UPDATE_CUES.search(m.context[-30:]))))
         if mentions:
             return mentions[0].date
     mentions = find_dates(text)
@@ -202,8 +207,10 @@ def publication_date(metadata: list[object], datelines: list[str], text: str,
     return max((m.date for m in candidates), default=None)
 
 
-def event_dates(start: object, end: object, text: str) -> tuple[dt.date | None, dt.date | None]:
-    """When an event takes place: explicit metadata, else a range or an event-cued date."""
+def event_dates(start: object, end: object, text: str, published: dt.date | None = None
+                ) -> tuple[dt.date | None, dt.date | None]:
+    """When an event takes place: explicit metadata, else a range or an event-cued date, else
+    the first date that is neither the publication date nor a deadline."""
     explicit_start, explicit_end = parse_date(start), parse_date(end)
     if explicit_start:
         return explicit_start, explicit_end if explicit_end and explicit_end >= explicit_start \
@@ -214,6 +221,6 @@ def event_dates(start: object, end: object, text: str) -> tuple[dt.date | None, 
             return mention.date, mention.end
     for mention in mentions:
         if not (_DEADLINE_CUES.search(mention.context[-40:]) or _is_dateline(mention, text)
-                or _COPYRIGHT_CUES.search(mention.context[-30:])):
+                or _COPYRIGHT_CUES.search(mention.context[-30:]) or mention.date == published):
             return mention.date, None
     return None, None

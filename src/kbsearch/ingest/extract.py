@@ -6,6 +6,7 @@ the title weighing more than the body and the start of the body more than its en
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -14,7 +15,7 @@ from kbsearch.ingest import dates
 from kbsearch.ingest.langid import detect_language
 from kbsearch.model import Document, RawDocument
 from kbsearch.vocab import countries, sectors
-from kbsearch.vocab.text import fold
+from kbsearch.vocab.text import fold, is_cjk
 
 SUMMARY_CHARS = 300
 # Tokens at the start of the body that count as its lead paragraph.
@@ -23,7 +24,7 @@ TITLE_WEIGHT = 3.0
 LEAD_WEIGHT = 1.5
 _COUNTRY_KIND_WEIGHT = {"name": 1.0, "demonym": 0.6, "place": 0.8}
 # What CMSs put between an article's title and the site's name (never a colon: titles use it).
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—»·-]\s+|\s+::\s+")
+_TITLE_SEPARATORS = re.compile(r"(\s+[|–—»·-]\s+|\s+::\s+)")
 
 # Cue phrases per type (folded). Title hits count TITLE_WEIGHT, body hits 1.
 _TYPE_CUES = {
@@ -35,14 +36,22 @@ _TYPE_CUES = {
         "trade show", "exhibition", "fair", "beurs", "inschrijven", "inschrijving",
         "schrijf je in", "vindt plaats", "zal plaatsvinden", "messe", "anmeldung", "anmelden",
         "melden sie sich", "findet", "veranstaltung", "workshop", "conference", "save the date",
-        "appel a participation", "b2b meetings", "matchmaking"),
+        "appel a participation", "b2b meetings", "matchmaking", "seminar", "symposium",
+        "journee d'information", "atelier", "infotag", "info session", "information session",
+        "networking", "infosessie", "informatiesessie", "netwerkevent", "studiedag",
+        "セミナー", "商談会", "展示会", "見本市", "開催"),
     "mission": (
         "mission economique", "mission commerciale", "mission princiere",
-        "mission multisectorielle", "mission sectorielle", "la mission", "cette mission",
-        "la delegation", "delegation wallonne", "delegation belge", "handelsmissie",
-        "economische missie", "prinselijke missie", "de missie", "wirtschaftsmission",
-        "delegationsreise", "handelsmission", "die delegation", "trade mission",
-        "economic mission", "princely mission", "the mission", "the delegation"),
+        "mission multisectorielle", "mission sectorielle", "mission", "missions",
+        "handelsmissie", "economische missie", "prinselijke missie", "missie",
+        "wirtschaftsmission", "delegationsreise", "handelsmission", "trade mission",
+        "economic mission", "princely mission", "ミッション", "使節団", "訪問団",
+        "voyage d'affaires", "voyage economique", "visite d'etat", "visite officielle",
+        "delegation economique", "delegation commerciale", "delegation d'entreprises",
+        "handelsreis", "zakenreis", "staatsbezoek", "economische delegatie",
+        "handelsdelegatie", "staatsbesuch", "wirtschaftsdelegation", "unternehmerreise",
+        "unternehmerdelegation", "business trip", "state visit", "trade delegation",
+        "business delegation", "economic delegation"),
     "factsheet": (
         "fiche pays", "country profile", "country fact sheet", "landenfiche", "landenprofiel",
         "landerprofil", "landerbericht", "chiffres cles", "key figures", "kerncijfers",
@@ -59,7 +68,8 @@ _TYPE_HINTS = {
 }
 # Phrases that show an event is still to come: registration, the future tense.
 _UPCOMING = ("inscri", "register", "registration", "aanmeld", "inschrij", "anmeld",
-             "aura lieu", "se tiendra", "will take place", "vindt plaats", "findet")
+             "aura lieu", "se tiendra", "will take place", "vindt plaats", "findet",
+             "参加登録", "申し込み", "お申込み", "登録締切")
 # Phrases that show a mission has happened: it is a report, not an announcement.
 _PAST = ("s'est deroulee", "s'est tenue", "a reuni", "ont participe", "a conduit", "a mene",
          "a rencontre", "ont rencontre", "took place", "was held", "met with", "visited",
@@ -79,7 +89,7 @@ def extract(raw: RawDocument, content_hash: str = "") -> Document:
     is_factsheet = raw.type == "factsheet" or bool(raw.key_figures)
     published = raw.date or dates.publication_date(
         list(raw.date_candidates), list(raw.datelines), "" if is_factsheet else text)
-    event_start, event_end = dates.event_dates(raw.event_start, raw.event_end, text)
+    event_start, event_end = dates.event_dates(raw.event_start, raw.event_end, text, published)
     doc_type = raw.type or infer_type(raw, title, text, published, event_start)
     if doc_type not in ("event", "mission") and not raw.event_start:
         event_start = event_end = None
@@ -109,9 +119,14 @@ def choose_title(raw: RawDocument) -> str:
 
 
 def _strip_site_name(title: str) -> str:
-    """`Mission au Japon | Agence wallonne` → `Mission au Japon` (the longest part)."""
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
-    return max(parts, key=len) if len(parts) > 1 else title.strip()
+    """`Mission au Japon | Agence wallonne` → `Mission au Japon`: the site's name, at the end,
+    and section names at the start (`WEXI - Agenda - …`) go; the title's own dashes stay."""
+    pieces = _TITLE_SEPARATORS.split(title)  # text, separator, text, …
+    if len(pieces) > 1 and len(pieces[-1].strip()) <= 40:
+        pieces = pieces[:-2]
+    while len(pieces) > 1 and len(pieces[0].strip()) <= 15:
+        pieces = pieces[2:]
+    return "".join(pieces).strip() or title.strip()
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -183,8 +198,17 @@ def infer_sectors(title: str, text: str) -> tuple[str, ...]:
     return tuple(chosen or [ranked[0][0]])
 
 
+@functools.cache
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern:
+    """One pattern for all cues, longest first, so `la mission economique` counts once."""
+    ordered = sorted(cues, key=len, reverse=True)
+    return re.compile("|".join(re.escape(c) if is_cjk(c) else rf"(?<!\w){re.escape(c)}(?!\w)"
+                               for c in ordered))
+
+
 def _count_cues(cues: tuple[str, ...], folded: str) -> int:
-    return sum(len(re.findall(rf"(?<!\w){re.escape(c)}(?!\w)", folded)) for c in cues)
+    """Occurrences of any cue, none counted twice (CJK cues match anywhere: no spaces)."""
+    return len(_cue_pattern(cues).findall(folded))
 
 
 def infer_type(raw: RawDocument, title: str, text: str, published, event_start) -> str:

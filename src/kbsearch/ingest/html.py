@@ -122,7 +122,8 @@ def parse_html(data: bytes) -> HtmlPage:
         root = _main_content(soup)
         text = "\n\n".join(_blocks(root))
     _read_datelines(root, page)
-    page.heading = next(iter(_headings_text(root, "h1")), None)
+    # The article's heading; some CMSs print it in a title block above the article.
+    page.heading = next(iter(_headings_text(root, "h1") or _headings_text(soup, "h1")), None)
     page.text = text
     return page
 
@@ -217,6 +218,9 @@ def _class_words(tag: Tag) -> set[str]:
         classes = [classes]
     ident = tag.get("id") or ""
     label = tag.get("aria-label") or ""
+    # BEM names: `article-header__meta` is judged by its element (`meta`), `nav--open` by its
+    # block (`nav`): the part that says what this element is.
+    classes = [c.rsplit("__", 1)[-1].split("--", 1)[0] for c in classes]
     raw = " ".join([*classes, ident if isinstance(ident, str) else "",
                     label if isinstance(label, str) else ""])
     # camelCase → camel case, so `shareButtons` yields `share`.
@@ -245,7 +249,10 @@ def _is_structural_chrome(tag: Tag) -> bool:
     role = tag.get("role")
     if isinstance(role, str) and role.lower() in _CHROME_ROLES:
         return True
-    return tag.name in ("header", "footer") and not tag.find("h1")
+    if tag.name == "header":
+        # A page's header is chrome; an article's own header holds its title, byline and date.
+        return not tag.find("h1") and tag.find_parent("article") is None
+    return tag.name == "footer"
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -270,6 +277,7 @@ class _Stats:
     linked: int = 0
     links: int = 0
     tags: int = 0
+    separated: bool = False  # holds a breadcrumb separator (› > » / |) outside its links
 
 
 def _text_stats(root: Tag) -> dict[int, _Stats]:
@@ -290,8 +298,10 @@ def _text_stats(root: Tag) -> dict[int, _Stats]:
                 own.linked += sub.linked
                 own.links += sub.links
                 own.tags += sub.tags + 1
+                own.separated = own.separated or sub.separated
             elif type(child) is NavigableString:
                 own.text += len(child.strip())
+                own.separated = own.separated or any(c in child for c in "›>»/|")
         if tag.name == "a":
             own.linked = own.text
         stats[id(tag)] = own
@@ -324,7 +334,8 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
     for heading in headings:
         _drop_block_introduced_by(heading, stats)
     stats = _text_stats(root)
-    _prune(root, lambda tag: tag.name in _LINK_BLOCKS and _is_link_list(stats[id(tag)]))
+    _prune(root, lambda tag: tag.name in _LINK_BLOCKS and _is_link_list(stats[id(tag)])
+           and not tag.find(["time", "h1"]))
 
 
 def _drop_block_introduced_by(heading: Tag, stats: dict[int, _Stats]) -> None:
@@ -346,7 +357,7 @@ def _is_link_list(block: _Stats) -> bool:
     if block.links < 2 or not block.text:
         return False
     if block.links == 2:  # `Accueil > Agenda`: short breadcrumbs
-        return block.text < 80 and block.linked / block.text >= 0.6
+        return block.text < 80 and block.linked / block.text >= 0.6 and block.separated
     return block.linked / block.text >= 0.75
 
 

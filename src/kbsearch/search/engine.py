@@ -12,10 +12,12 @@ import json
 import math
 import re
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from kbsearch.index import schema as f
 from kbsearch.index.store import current_generation, open_index
@@ -30,9 +32,25 @@ from kbsearch.vocab.text import fold
 # Relevance is re-ranked among this many top documents, with a mild boost for recent news and
 # missions (fact sheets and events do not age the same way).
 RERANK_DEPTH = 100
+# Below this many documents meeting every clause, those meeting some are shown after them.
+EXTEND_BELOW = 10
 RECENCY_WEIGHT = 0.25
 RECENCY_HALF_LIFE_YEARS = 4.0
 AGING_TYPES = ("news", "mission")
+# Reference fact sheets (the World Factbook) are background: agency documents come first.
+REFERENCE_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class _WordMatches:
+    """What the words of a query match: the scoring query, how many clauses each document
+    meets, those meeting all, and the documents the search starts from."""
+
+    query: object
+    met: np.ndarray
+    all: np.ndarray
+    some: np.ndarray
+    base: np.ndarray
 
 
 class SearchEngine:
@@ -88,34 +106,53 @@ class SearchEngine:
     def _search(self, request: SearchRequest) -> SearchResult:
         parsed = parse_query(request.query)
         request = _with_query_filters(request, parsed)
-        suggestion, relaxed, query = None, False, None
-        base = self._cache.alive.copy()
+        suggestion, words = None, None
         if not parsed.is_empty:
             parsed, replacements = with_corrections(parsed, self._correct)
-            query = self._builder.build(parsed)
-            base = self._matching(query)
-            if not base.any() and len(parsed.must) > 1:
-                query = self._builder.build(parsed, require_all=False)
-                base, relaxed = self._matching(query), True
+            words = self._match_words(parsed)
             if replacements:
                 suggestion = _replace_words(request.query, replacements)
         selections = {name: self._cache.selection_mask(name, getattr(request, attr))
                       for name, attr in (("country", "countries"), ("sector", "sectors"),
                                          ("type", "types"), ("language", "languages"))}
         dates = self._cache.date_mask(request.date_from, request.date_to)
-        final = base.copy()
-        for mask in (*selections.values(), dates):
-            if mask is not None:
-                final &= mask
+        base = words.base if words else self._cache.alive.copy()
+        final = _filtered(base, (*selections.values(), dates))
+        if words is not None and not final.any():
+            # Nothing meets every word within the filters: fall back to what meets some.
+            base = words.some
+            final = _filtered(base, (*selections.values(), dates))
         counts = fc.disjunctive_counts(self._cache, base, selections, dates,
                                        _single_year(request) is not None)
-        ordered = self._order(final, query, request)
+        ordered = self._order(final, words, request)
         start = (request.page - 1) * request.page_size
         page = ordered[start:start + request.page_size]
+        query = words.query if words else None
         hits = tuple(self._hit(docnum, score, query) for docnum, score in page)
-        return SearchResult(request=request, total=int(final.sum()), hits=hits,
+        total = int(final.sum())
+        return SearchResult(request=request, total=total, hits=hits,
                             facets=self._facets(counts, request), suggestion=suggestion,
-                            relaxed=relaxed)
+                            matched_all=int((final & words.all).sum()) if words else total)
+
+    def _match_words(self, parsed: ParsedQuery) -> _WordMatches:
+        """Which documents meet every clause, which meet some, and how many each meets.
+
+        Every clause is preferred; when fewer than a page of documents meet them all, those
+        that meet some follow, ranked by how many they meet.
+        """
+        clauses = [q for q in (self._builder.clause(c) for c in parsed.must) if q is not None]
+        met = np.zeros(self._cache.size, dtype=np.int32)
+        for clause in clauses:
+            met += self._matching(clause)
+        allowed = self._cache.alive.copy()
+        excluded = self._builder.exclusions(parsed)
+        if excluded is not None:
+            allowed &= ~self._matching(excluded)
+        every = (met == len(clauses)) & allowed if clauses else np.zeros_like(allowed)
+        some = (met > 0) & allowed
+        base = every if every.sum() >= EXTEND_BELOW or len(clauses) < 2 else some
+        query = clauses[0] if len(clauses) == 1 else wq.Or(clauses) if clauses else None
+        return _WordMatches(query, met, every, some, base)
 
     def _matching(self, query) -> np.ndarray:
         mask = np.zeros(self._cache.size, dtype=bool)
@@ -130,28 +167,42 @@ class SearchEngine:
         if len(folded) < 4 or not folded.isalpha() or \
                 self._spell_reader.doc_frequency(f.SPELL, folded):
             return None
-        found = self._corrector.suggest(folded, limit=1, maxdist=1 if len(folded) < 7 else 2)
-        return found[0] if found else None
+        found = self._corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 7 else 2)
+        if not found:
+            return None
+        # The fewest edits first (`wallone` → `wallonne`, not `wallonnes`), then the most used.
+        return min(found, key=lambda w: (_typo_distance(folded, w),
+                                         -self._spell_reader.doc_frequency(f.SPELL, w), w))
 
-    def _order(self, final: np.ndarray, query, request: SearchRequest):
+    def _order(self, final: np.ndarray, words: _WordMatches | None, request: SearchRequest):
         """(docnum, score) of every selected document in the requested order."""
         selected = np.flatnonzero(final)
-        if request.sort != "relevance" or query is None:
+        if request.sort != "relevance" or words is None or words.query is None:
             # By date (newest first unless asked otherwise); undated documents last.
             days = self._cache.day[selected]
             keys = np.where(days == fc.NO_DATE, np.iinfo(np.int64).max,
                             days if request.sort == "oldest" else -days)
             return [(int(d), 0.0) for d in selected[np.lexsort((selected, keys))]]
         depth = max(RERANK_DEPTH, request.page * request.page_size)
-        results = self._searcher.search(query, filter=set(selected.tolist()), limit=depth)
-        scored = [(hit.docnum, self._reranked(hit.docnum, hit.score)) for hit in results]
-        scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        ranked = {d for d, _ in scored}
-        rest = [(int(d), 0.0) for d in selected if int(d) not in ranked]
-        return scored + rest
+        ordered = []
+        # Documents meeting every clause first, then the others by how many they meet.
+        for tier in (final & words.all, final & ~words.all):
+            docs = np.flatnonzero(tier)
+            if not len(docs):
+                continue
+            results = self._searcher.search(words.query, filter=set(docs.tolist()), limit=depth)
+            scored = [(hit.docnum, self._reranked(hit.docnum, hit.score)) for hit in results]
+            ranked = {d for d, _ in scored}
+            scored += [(int(d), 0.0) for d in docs if int(d) not in ranked]
+            scored.sort(key=lambda pair: (-words.met[pair[0]], -pair[1], pair[0]))
+            ordered += scored
+        return ordered
 
     def _reranked(self, docnum: int, score: float) -> float:
-        """A mild boost for recent news and missions: up to +25 %, halving every 4 years."""
+        """Reference sheets weigh less; recent news and missions gain up to +25 %, the gain
+        halving every 4 years."""
+        if self._cache.reference[docnum]:
+            score *= REFERENCE_WEIGHT
         doc_type = self._cache.single["type"]
         type_index = doc_type.of_doc[docnum]
         if type_index < 0 or doc_type.values[type_index] not in AGING_TYPES:
@@ -255,6 +306,25 @@ class SearchEngine:
             present = {name: set(self._cache.counts(name, self._cache.alive))
                        for name in ("country", "sector")}
             return complete(prefix, locale, limit, present, self._titles)
+
+
+def _filtered(base: np.ndarray, masks) -> np.ndarray:
+    final = base.copy()
+    for mask in masks:
+        if mask is not None:
+            final &= mask
+    return final
+
+
+def _typo_distance(typed: str, word: str) -> float:
+    """Edit distance where a missing or extra doubled letter (`wallone`, `adresse`) counts
+    half: the commonest typo in French and Dutch."""
+    shorter, longer = sorted((typed, word), key=len)
+    if len(longer) == len(shorter) + 1 and any(
+            longer[i] == longer[i - 1] and longer[:i] + longer[i + 1:] == shorter
+            for i in range(1, len(longer))):
+        return 0.5
+    return float(damerau_levenshtein(typed, word))
 
 
 def _column(reader, field: str, size: int) -> list:

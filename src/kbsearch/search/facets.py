@@ -55,6 +55,8 @@ class FacetCache:
         self.day = self._read_numbers(reader, f.DATE, 2**32 - 1)
         self.yearmonth = self._read_numbers(reader, f.YEARMONTH, 2**32 - 1)
         self.year = self.yearmonth // 100
+        self.reference = np.array([v == f.REFERENCE for v in self._column(reader, f.ORIGIN)],
+                                  dtype=bool)
 
     def _column(self, reader, field: str) -> list:
         if not reader.has_column(field):

@@ -4,10 +4,10 @@ The query language is lenient: words, `"phrases"`, `-exclusions`, `OR` and field
 (`country:JP`, `sector:automotive`, `type:mission`, `lang:nl`) — and nothing a user types ever
 raises: an unbalanced quote or a stray operator degrades to plain words.
 
-Words that name a country, a sector, a document type or a year in any language (`Japan`,
-`Japon`, `Tokyo`, `car industry`, `Fahrzeugbau`, `mission`, `2019`) may be met either by the
-words themselves or by documents tagged with the concept, so an English query finds French
-documents. Words the index does not know get their nearest known word as an alternative.
+Words that name a country, a region, a sector, a document type or a year in any language
+(`Japan`, `Japon`, `Tokyo`, `Afrique`, `car industry`, `Fahrzeugbau`, `mission`, `2019`) may be
+met either by the words themselves or by documents tagged with the concept, so an English query
+finds French documents. Words the index does not know get their nearest known word as an alternative.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from kbsearch import config
 from kbsearch.index import schema as f
 from kbsearch.index.analysis import is_stop_word
 from kbsearch.ingest.langid import normalise_code
-from kbsearch.vocab import countries, sectors, types
+from kbsearch.vocab import countries, regions, sectors, types
 from kbsearch.vocab.text import fold, is_cjk, tokens
 
-CONCEPT_BOOST = 3.0
+CONCEPT_BOOST = 5.0
+REGION = "region"  # a pseudo-field: a region concept stands for its member countries
 CORRECTION_BOOST = 0.7
 COMPOUND_BOOST = 0.5
 # Field prefixes users may type, in the interface languages, and the facet each selects.
@@ -188,6 +189,8 @@ def _concept_spans(words: list[str]) -> list[tuple[int, int, Concept]]:
         spans.extend(_country_span(match.concept, _span(match.start, match.term, owner)))
     for match in sectors.matcher().find(flat):
         spans.append((*_span(match.start, match.term, owner), Concept(f.SECTOR, match.concept)))
+    for match in regions.matcher().find(flat):
+        spans.append((*_span(match.start, match.term, owner), Concept(REGION, match.concept)))
     for i, word in enumerate(words):
         if is_cjk(word):
             for match in countries.matcher().find(word):
@@ -300,6 +303,9 @@ class QueryBuilder:
 
     @staticmethod
     def concept(concept: Concept) -> wq.Query:
+        if concept.field == REGION:
+            return wq.Or([wq.Term(f.COUNTRY, code) for code in regions.members(concept.value)],
+                         boost=CONCEPT_BOOST)
         if concept.field == f.YEAR:
             year = int(concept.value)
             return wq.NumericRange(f.YEAR, year, year, boost=CONCEPT_BOOST)
@@ -313,12 +319,7 @@ class QueryBuilder:
             return None
         return parts[0] if len(parts) == 1 else wq.Or(parts)
 
-    def build(self, parsed: ParsedQuery, require_all: bool = True) -> wq.Query | None:
-        """Every clause required (or, relaxed, any), minus the exclusions; None if no words."""
-        clauses = [q for q in (self.clause(c) for c in parsed.must) if q is not None]
-        if not clauses:
-            return None
-        main = clauses[0] if len(clauses) == 1 else (
-            wq.And(clauses) if require_all else wq.Or(clauses))
+    def exclusions(self, parsed: ParsedQuery) -> wq.Query | None:
+        """What `-word` and `-"phrase"` exclude, or None."""
         excluded = [q for q in (self.clause(c) for c in parsed.exclude) if q is not None]
-        return wq.AndNot(main, wq.Or(excluded)) if excluded else main
+        return wq.Or(excluded) if excluded else None

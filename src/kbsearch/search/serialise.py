@@ -31,5 +31,5 @@ def result_to_json(result: SearchResult) -> dict:
         "facets": {name: [facet_value_to_json(v) for v in values]
                    for name, values in result.facets.items()},
         "suggestion": result.suggestion,
-        "relaxed": result.relaxed,
+        "matched_all": result.matched_all,
     }

@@ -56,14 +56,12 @@ def _extras() -> dict[str, dict[str, list[str]]]:
 
 
 def _name_variants(cldr_name: str) -> set[str]:
-    """`Myanmar (Burma)` → Myanmar, Burma; `Trinidad & Tobago` → also `Trinidad and Tobago`."""
-    variants = {cldr_name, cldr_name.replace("&", "and")}
-    inner = re.findall(r"\(([^)]+)\)", cldr_name)
-    outer = re.sub(r"\([^)]*\)", "", cldr_name).strip()
-    variants.update(inner)
-    if outer:
-        variants.add(outer)
-    return {v.strip() for v in variants if v.strip()}
+    """Shorter forms of a CLDR name: `Myanmar (Burma)` → Myanmar, Burma; `Trinidad & Tobago`
+    → `Trinidad and Tobago`. They yield to any country's full name (`RAE de Hong Kong (China)`
+    does not make `China` ambiguous)."""
+    variants = {cldr_name.replace("&", "and"), re.sub(r"\([^)]*\)", "", cldr_name).strip()}
+    variants.update(re.findall(r"\(([^)]+)\)", cldr_name))
+    return {v.strip() for v in variants if v.strip() and v.strip() != cldr_name}
 
 
 @functools.cache
@@ -76,11 +74,15 @@ def terms_by_kind() -> dict[str, dict[str, str]]:
     candidates: dict[str, dict[str, set[str]]] = {k: defaultdict(set) for k in
                                                   ("name", "demonym", "place")}
     valid = set(codes())
+    full_names = {fold(n) for loc in NAME_LOCALES for c, n in Locale(loc).territories.items()
+                  if c in valid}
     for loc in NAME_LOCALES:
         for code, cldr_name in Locale(loc).territories.items():
             if code in valid:
+                candidates["name"][cldr_name].add(code)
                 for variant in _name_variants(cldr_name):
-                    candidates["name"][variant].add(code)
+                    if fold(variant) not in full_names:
+                        candidates["name"][variant].add(code)
     for code, entry in _extras().items():
         if code not in valid:
             continue  # the `_ambiguous` table, or a code CLDR does not know

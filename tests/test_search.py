@@ -1,0 +1,198 @@
+"""Searching the bundled corpus as users do: across languages, with facets that tell the truth."""
+
+import datetime as dt
+import re
+from collections import Counter
+
+import pytest
+
+from kbsearch.model import SearchRequest
+from kbsearch.search.request import build_request
+
+
+def sources(result):
+    return [h.source for h in result.hits]
+
+
+def test_an_english_query_finds_the_french_japan_mission(engine):
+    result = engine.search(SearchRequest(query="car industry Japan"))
+    assert "missions/2017-japon-mission-princiere.html" in sources(result)[:5]
+
+
+def test_an_accentless_misspelled_french_query_finds_japan_and_suggests_a_spelling(engine):
+    result = engine.search(SearchRequest(query="economie wallone japon"))
+    assert result.suggestion == "economie wallonne japon"
+    assert any("JP" in h.countries for h in result.hits[:3])
+
+
+def test_a_staff_query_finds_the_2019_morocco_mission_first(engine):
+    result = engine.search(SearchRequest(query="mission maroc 2019"))
+    assert result.hits[0].source == "missions/2019-maroc-mission-economique.html"
+
+
+@pytest.mark.parametrize("query", ["Fahrzeugbau", "autosector", "constructeurs automobiles"])
+def test_sector_words_in_any_language_find_documents_tagged_with_the_sector(engine, query):
+    result = engine.search(SearchRequest(query=query))
+    assert result.total > 0
+    assert all("automotive" in h.sectors for h in result.hits[:3])
+
+
+def test_phrases_and_exclusions(engine):
+    with_china = engine.search(SearchRequest(query='"mission princière"'))
+    without = engine.search(SearchRequest(query='"mission princière" -Chine'))
+    assert without.total < with_china.total
+    assert not any(re.search(r"\bchine\b", engine.document(h.id)["text"], re.I)
+                   for h in without.hits)
+
+
+def test_documents_with_every_word_come_before_those_with_some(engine):
+    result = engine.search(SearchRequest(query="Nagakute Waterloo", page_size=20))
+    assert result.matched_all >= 1
+    full = [h for h in result.hits[:result.matched_all]]
+    assert all("nagakute" in engine.document(h.id)["text"].lower() and
+               "waterloo" in engine.document(h.id)["text"].lower() for h in full)
+
+
+def test_when_no_document_has_every_word_those_with_some_are_shown(engine):
+    result = engine.search(SearchRequest(query="Nagakute xylophoneqz"))
+    assert result.matched_all == 0 and result.relaxed
+    assert result.total >= 1
+    assert "nagakute" in engine.document(result.hits[0].id)["text"].lower()
+
+
+def test_filters_that_leave_no_full_match_fall_back_to_partial_matches(engine):
+    result = engine.search(build_request("mission économique", lang=["de"]))
+    assert result.total >= 1 and all(h.language == "de" for h in result.hits)
+
+
+@pytest.mark.parametrize("text", ['"', '"unbalanced', "OR", "- -- OR AND", "country:", ":", "*",
+                                  "((", "sector:nothing", "日本", "😀", "a" * 5000, "\x00"])
+def test_no_query_text_ever_raises(engine, text):
+    engine.search(SearchRequest(query=text[:1000]))
+
+
+def test_field_prefixes_in_the_query_become_selected_filters(engine):
+    result = engine.search(SearchRequest(query="country:JP type:mission"))
+    assert result.total >= 1
+    assert all(h.type == "mission" and "JP" in h.countries for h in result.hits)
+    assert any(v.value == "JP" and v.selected for v in result.facets["country"])
+
+
+def brute_force(documents, request):
+    """What the facet counts must be, from the stored documents alone."""
+    def ok(doc, skip=None):
+        checks = {
+            "country": not request.countries or set(doc["countries"]) & set(request.countries),
+            "sector": not request.sectors or set(doc["sectors"]) & set(request.sectors),
+            "type": not request.types or doc["type"] in request.types,
+            "language": not request.languages or doc["language"] in request.languages,
+        }
+        return all(v for k, v in checks.items() if k != skip)
+
+    counts = {}
+    for facet, key in (("country", "countries"), ("sector", "sectors"), ("type", "type"),
+                       ("language", "language")):
+        tally = Counter()
+        for doc in documents:
+            if ok(doc, skip=facet):
+                values = doc[key] if isinstance(doc[key], list) else [doc[key]]
+                tally.update(values)
+        counts[facet] = dict(tally)
+    total = sum(1 for doc in documents if ok(doc))
+    return counts, total
+
+
+@pytest.mark.parametrize("selection", [
+    {},
+    {"country": ["JP"]},
+    {"sector": ["automotive", "agrifood"]},
+    {"country": ["JP", "MA"], "type": ["mission", "news"]},
+    {"sector": ["energy"], "lang": ["fr"], "type": ["news", "mission", "event"]},
+])
+def test_facet_counts_equal_brute_force_counts(engine, corpus_documents, selection):
+    request = build_request("", selection.get("country", ()), selection.get("sector", ()),
+                            selection.get("type", ()), selection.get("lang", ()))
+    result = engine.search(request)
+    expected, total = brute_force(corpus_documents.values(), request)
+    assert result.total == total
+    for facet, counts in expected.items():
+        shown = {v.value: v.count for v in result.facets[facet] if v.count}
+        assert shown == counts, facet
+
+
+def test_facet_counts_with_a_query_match_brute_force_over_its_matches(engine, corpus_documents):
+    everything = build_request("mission", size=100)
+    matched = [corpus_documents[h.id] for h in engine.search(everything).hits]
+    request = build_request("mission", country=["JP", "MA"], sector=["agrifood"], size=100)
+    result = engine.search(request)
+    expected, total = brute_force(matched, request)
+    assert result.total == total
+    for facet, counts in expected.items():
+        assert {v.value: v.count for v in result.facets[facet] if v.count} == counts
+
+
+def test_a_selected_value_never_disappears(engine):
+    result = engine.search(build_request("", country=["JP"], type=["factsheet"]))
+    assert any(v.value == "JP" and v.selected for v in result.facets["country"])
+    assert {v.value for v in result.facets["type"]} >= {"factsheet", "mission", "news"}
+
+
+def test_date_range_is_inclusive_and_uses_when_missions_and_events_take_place(engine):
+    result = engine.search(build_request("", type=["mission"], date_from="2017-01-01",
+                                         date_to="2017-12-31", size=50))
+    assert result.total >= 1
+    assert all(dt.date(2017, 1, 1) <= (h.event_start or h.date) <= dt.date(2017, 12, 31)
+               for h in result.hits)
+    assert [v.value for v in result.facets["year"] if v.selected] == ["2017"]
+    assert "month" in result.facets
+
+
+def test_sorting_by_date(engine):
+    newest = engine.search(build_request("", type=["news"], sort="newest", size=20))
+    dates = [h.date for h in newest.hits if h.date]
+    assert dates == sorted(dates, reverse=True)
+    oldest = engine.search(build_request("", type=["news"], sort="oldest", size=20))
+    dates = [h.date for h in oldest.hits if h.date]
+    assert dates == sorted(dates)
+
+
+def test_paging_walks_through_every_result_once(engine):
+    seen = []
+    for page in (1, 2, 3):
+        seen += [h.id for h in engine.search(build_request("export", page=page, size=5)).hits]
+    assert len(seen) == len(set(seen)) == 15
+
+
+def test_snippets_escape_the_text_before_marking_it(engine):
+    result = engine.search(SearchRequest(query="Nagakute"))
+    snippet = result.hits[0].snippet
+    assert "<mark>Nagakute</mark>" in snippet
+    assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_facet_labels_follow_the_locale(engine):
+    french = engine.search(build_request("", country=["JP"], locale="fr"))
+    dutch = engine.search(build_request("", country=["MA"], locale="nl"))
+    assert any(v.label == "Japon" for v in french.facets["country"])
+    assert any(v.label == "Marokko" for v in dutch.facets["country"])
+
+
+def test_more_like_this_and_document(engine):
+    hit = engine.search(SearchRequest(query="Nagakute")).hits[0]
+    assert engine.document(hit.id)["title"] == hit.title
+    related = engine.more_like_this(hit.id)
+    assert related and hit.id not in [r.id for r in related]
+    assert engine.document("no-such-id") is None
+
+
+@pytest.mark.parametrize("prefix, kind, value", [("jap", "country", "JP"),
+                                                  ("Marok", "country", "MA"),
+                                                  ("fahrz", "sector", "automotive"),
+                                                  ("agroal", "sector", "agrifood")])
+def test_suggest_completes_concepts_in_any_language(engine, prefix, kind, value):
+    assert (kind, value) in [(s.kind, s.value) for s in engine.suggest(prefix, "fr")]
+
+
+def test_suggest_completes_titles(engine):
+    titles = [s.label for s in engine.suggest("Mission princière", "fr") if s.kind == "title"]
+    assert any(t.startswith("Mission princière") for t in titles)
