@@ -5,6 +5,8 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbsearch.model import SearchRequest
 from kbsearch.search.request import build_request
@@ -196,3 +198,14 @@ def test_suggest_completes_concepts_in_any_language(engine, prefix, kind, value)
 def test_suggest_completes_titles(engine):
     titles = [s.label for s in engine.suggest("Mission princière", "fr") if s.kind == "title"]
     assert any(t.startswith("Mission princière") for t in titles)
+
+
+QUERY_PIECES = st.sampled_from(['"', "-", "OR", "country:", "sector:auto", "type:", "lang:xx",
+                                "Japon", "mission", "日本", "*", ":", "(", "é", "'", "’", " "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=80), st.lists(QUERY_PIECES, max_size=12).map("".join)))
+def test_the_query_parser_and_search_never_raise_on_any_text(engine, text):
+    result = engine.search(SearchRequest(query=text))
+    assert result.total >= 0

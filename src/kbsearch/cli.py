@@ -185,3 +185,7 @@ def _print_result(result) -> None:
         shown = ", ".join(f"{'[x] ' if v.selected else ''}{v.label} ({v.count})"
                           for v in values[:8])
         click.echo(f"{name}: {shown}")
+
+
+if __name__ == "__main__":
+    main()

@@ -47,9 +47,8 @@ class FacetCache:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.alive = np.ones(self.size, dtype=bool)
-        for docnum in reader.deleted_docs() if reader.has_deletions() else ():
-            self.alive[docnum] = False
+        self.alive = np.zeros(self.size, dtype=bool)
+        self.alive[list(reader.all_doc_ids())] = True  # deleted documents stay out
         self.multi = {name: self._read_multi(reader, field) for name, field in MULTI.items()}
         self.single = {name: self._read_single(reader, field) for name, field in SINGLE.items()}
         self.day = self._read_numbers(reader, f.DATE, 2**32 - 1)

@@ -1,0 +1,146 @@
+"""Indexing as users run it: incremental, atomic, and never losing what was searchable."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kbsearch.errors import IndexLocked, IndexMissing
+from kbsearch.index.store import CURRENT, _Lock, build_index, open_index
+from kbsearch.model import SearchRequest
+from kbsearch.search.engine import SearchEngine
+from tests.conftest import REPO
+
+
+def titles(index_dir, query=""):
+    engine = SearchEngine(index_dir)
+    try:
+        return {h.title for h in engine.search(SearchRequest(query=query, page_size=100)).hits}
+    finally:
+        engine.close()
+
+
+@pytest.fixture
+def kb(tmp_path):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "maroc.md").write_text("---\ntitle: Mission au Maroc\n---\nVingt entreprises "
+                                     "wallonnes à Casablanca pour l'agroalimentaire.\n")
+    (folder / "japon.txt").write_text("Salon à Tokyo\nLe pavillon wallon au salon Foodex.\n")
+    return folder
+
+
+def test_a_second_run_skips_unchanged_files_updates_changed_ones_and_deletes_removed_ones(
+        kb, tmp_path):
+    index_dir = tmp_path / "index"
+    first = build_index([kb], index_dir)
+    assert (first.added, first.updated, first.deleted) == (2, 0, 0)
+    again = build_index([kb], index_dir)
+    assert (again.added, again.unchanged) == (0, 2)
+    (kb / "japon.txt").write_text("Salon à Osaka\nLe pavillon wallon au salon d'Osaka.\n")
+    (kb / "maroc.md").unlink()
+    (kb / "chine.txt").write_text("Mission en Chine\nUne délégation à Shanghai.\n")
+    third = build_index([kb], index_dir)
+    assert (third.added, third.updated, third.deleted, third.unchanged) == (1, 1, 1, 0)
+    assert titles(index_dir) == {"Salon à Osaka", "Mission en Chine"}
+
+
+def test_broken_files_are_reported_while_the_rest_is_indexed_and_nothing_is_lost(kb, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    (kb / "japon.txt").write_bytes(b"\x00\x01\x02binary")
+    (kb / "empty.md").write_text("")
+    report = build_index([kb], index_dir)
+    assert sorted(report.errors) == [("empty.md", "empty file"),
+                                     ("japon.txt", "binary content, not text")]
+    # the last good version of japon.txt stays searchable
+    assert titles(index_dir) == {"Mission au Maroc", "Salon à Tokyo"}
+
+
+def test_sources_are_paths_relative_to_the_folder_indexed(kb, tmp_path):
+    index_dir = tmp_path / "index"
+    (kb / "sub").mkdir()
+    (kb / "sub" / "inde.txt").write_text("Mission en Inde\nÀ Mumbai.\n")
+    build_index([kb], index_dir)
+    engine = SearchEngine(index_dir)
+    hit = engine.search(SearchRequest(query="Mumbai")).hits[0]
+    assert hit.source == "sub/inde.txt"
+
+
+def test_rebuild_starts_from_scratch(kb, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Autre\nUn autre document.\n")
+    report = build_index([other], index_dir, rebuild=True)
+    assert report.added == 1
+    assert titles(index_dir) == {"Autre"}
+
+
+def test_a_killed_indexing_run_leaves_the_previous_index_searchable(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([REPO / "corpus" / "fiches-pays"], index_dir)
+    before = titles(index_dir)
+    previous = (index_dir / CURRENT).read_text()
+    for delay in (0.5, 1.5, 3.0):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kbsearch.cli", "index", str(REPO / "corpus"), "--index",
+             str(index_dir), "--rebuild"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert (index_dir / CURRENT).read_text() == previous
+        assert titles(index_dir) == before  # complete and searchable
+    report = build_index([REPO / "corpus" / "fiches-pays"], index_dir)
+    assert report.unchanged == len(before)  # the next run is not stuck on a stale lock
+
+
+def test_searching_while_indexing_works_and_refresh_switches_without_restart(kb, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    engine = SearchEngine(index_dir)
+    (kb / "chine.txt").write_text("Mission en Chine\nUne délégation à Shanghai.\n")
+    build_index([kb], index_dir)
+    assert engine.search(SearchRequest(query="Shanghai")).total == 0  # still the old one
+    assert engine.refresh()
+    assert engine.search(SearchRequest(query="Shanghai")).total == 1
+    assert not engine.refresh()  # nothing new
+
+
+def test_a_second_indexer_is_turned_away_with_a_clear_message(kb, tmp_path):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    with _Lock(index_dir):
+        with pytest.raises(IndexLocked, match="being indexed by pid"):
+            build_index([kb], index_dir)
+
+
+def test_a_missing_or_outdated_index_says_which_command_fixes_it(kb, tmp_path):
+    with pytest.raises(IndexMissing, match="kbsearch index SOURCE"):
+        open_index(tmp_path / "nothing")
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    generation = index_dir / (index_dir / CURRENT).read_text()
+    manifest = json.loads((generation / "manifest.json").read_text())
+    (generation / "manifest.json").write_text(json.dumps({**manifest, "schema": 0}))
+    with pytest.raises(IndexMissing, match="--rebuild"):
+        open_index(index_dir)
+    assert build_index([kb], index_dir).added == 2  # an outdated index is rebuilt
+
+
+def test_the_index_lives_where_the_settings_say(kb, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from kbsearch.cli import main
+    monkeypatch.setenv("KBSEARCH_INDEX", str(tmp_path / "configured"))
+    result = CliRunner().invoke(main, ["index", str(kb), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["index"] == str(tmp_path / "configured")
+    found = CliRunner().invoke(main, ["search", "Casablanca", "--json"])
+    assert json.loads(found.stdout)["hits"][0]["title"] == "Mission au Maroc"
+    shutil.rmtree(tmp_path / "configured")
