@@ -167,7 +167,9 @@ class SearchEngine:
         if len(folded) < 4 or not folded.isalpha() or \
                 self._spell_reader.doc_frequency(f.SPELL, folded):
             return None
-        found = self._corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 7 else 2)
+        found = self._corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 8 else 2)
+        # People rarely mistype the first letter: `voedings` is not a typo for `holdings`.
+        found = [w for w in found if w[0] == folded[0]]
         if not found:
             return None
         # The fewest edits first (`wallone` → `wallonne`, not `wallonnes`), then the most used.
