@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean
+.PHONY: run test clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: inspect the bundled corpus and print what was found
+INDEX  ?= .kbsearch/index
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+## run: index the bundled corpus (only what changed) and serve it
 run: $(STAMP)
-	$(BIN)/kbsearch inspect --summary corpus
+	$(BIN)/kbsearch index corpus --index $(INDEX)
+	$(BIN)/kbsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 ## test: run the test suite
 test: $(STAMP)
@@ -22,3 +27,10 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+## translations: extract interface messages, merge them into each language, compile
+TR := src/kbsearch/web/translations
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o $(TR)/messages.pot .
+	$(BIN)/pybabel update -i $(TR)/messages.pot -d $(TR)
+	$(BIN)/pybabel compile -d $(TR)

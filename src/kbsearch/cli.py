@@ -187,5 +187,24 @@ def _print_result(result) -> None:
         click.echo(f"{name}: {shown}")
 
 
+@main.command()
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=lambda: int(config.get("workers")), type=click.IntRange(1, 64),
+              help="Worker processes (default: $KBSEARCH_WORKERS, else 2).")
+def serve(index_dir: Path | None, host: str, port: int, workers: int) -> None:
+    """Serve the search pages and the JSON API on a production WSGI server."""
+    from kbsearch.index.store import open_index
+    from kbsearch.web.server import serve as run_server
+    target = index_dir or config.index_dir()
+    try:
+        open_index(target)
+    except KbsearchError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.secho(f"kbsearch is serving {target} at http://{host}:{port}/", bold=True)
+    run_server(str(target), host, port, workers)
+
+
 if __name__ == "__main__":
     main()

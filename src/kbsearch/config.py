@@ -28,6 +28,7 @@ SETTINGS = {
         Setting("home_country", "BE", "ISO code of the agency's own country: never the primary "
                 "country of a report about a mission abroad"),
         Setting("max_file_mb", "20", "files larger than this many megabytes are refused"),
+        Setting("workers", "2", "worker processes of `kbsearch serve`"),
         Setting("index", "", "the index folder (default: kbsearch/index under the user's "
                 "data folder, $XDG_DATA_HOME or ~/.local/share)"),
     )

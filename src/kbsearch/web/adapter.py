@@ -1,0 +1,124 @@
+"""HTTP parameters ⇄ SearchRequest: reading them (InvalidParameter names a bad one), and the
+URLs that toggle a facet value, remove a filter chip or change page, for pages and the API."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from kbsearch.model import FacetValue, SearchRequest, SearchResult
+from kbsearch.search.request import build_request
+from kbsearch.vocab.labels import facet_label
+
+# Request attribute of each multi-valued facet, and its URL parameter.
+FACET_PARAMS = {"country": ("countries", "country"), "sector": ("sectors", "sector"),
+                "type": ("types", "type"), "language": ("languages", "lang")}
+DEFAULT_SIZE = 10
+
+
+def parse_search(args: MultiDict, locale: str) -> SearchRequest:
+    """The search a URL asks for; InvalidParameter when a parameter is wrong."""
+    return build_request(args.get("q", ""), args.getlist("country"), args.getlist("sector"),
+                         args.getlist("type"), args.getlist("lang"), args.get("from"),
+                         args.get("to"), args.get("sort"), args.get("page"), args.get("size"),
+                         locale)
+
+
+def params(request: SearchRequest) -> dict:
+    """The URL parameters that reproduce `request` (defaults left out)."""
+    out: dict = {}
+    if request.query:
+        out["q"] = request.query
+    for attr, name in FACET_PARAMS.values():
+        if getattr(request, attr):
+            out[name] = list(getattr(request, attr))
+    if request.date_from:
+        out["from"] = request.date_from.isoformat()
+    if request.date_to:
+        out["to"] = request.date_to.isoformat()
+    if request.sort != "relevance":
+        out["sort"] = request.sort
+    if request.page != 1:
+        out["page"] = request.page
+    if request.page_size != DEFAULT_SIZE:
+        out["size"] = request.page_size
+    return out
+
+
+def url(endpoint: str, request: SearchRequest, **extra) -> str:
+    return url_for(endpoint, **params(request), **extra)
+
+
+def toggled(request: SearchRequest, facet: str, value: str) -> SearchRequest:
+    """The request with `value` of `facet` switched on or off, back on page 1."""
+    if facet in ("year", "month"):
+        return _toggled_period(request, facet, value)
+    attr, _ = FACET_PARAMS[facet]
+    current = getattr(request, attr)
+    values = tuple(v for v in current if v != value) if value in current else (*current, value)
+    return replace(request, **{attr: values}, page=1)
+
+
+def _toggled_period(request: SearchRequest, facet: str, value: str) -> SearchRequest:
+    year = int(value[:4])
+    if facet == "year":
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        month = int(value[4:6])
+        start = dt.date(year, month, 1)
+        end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    if (request.date_from, request.date_to) == (start, end):
+        if facet == "month":  # back to the whole year
+            return replace(request, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31),
+                           page=1)
+        return replace(request, date_from=None, date_to=None, page=1)
+    return replace(request, date_from=start, date_to=end, page=1)
+
+
+@dataclass(frozen=True)
+class Chip:
+    """An active filter shown above the results, with the URL that removes it."""
+
+    label: str
+    remove_url: str
+
+
+def chips(request: SearchRequest, endpoint: str, **extra) -> list[Chip]:
+    found = []
+    for facet, (attr, _) in FACET_PARAMS.items():
+        for value in getattr(request, attr):
+            found.append(Chip(facet_label(facet, value, request.locale),
+                              url(endpoint, toggled(request, facet, value), **extra)))
+    if request.date_from or request.date_to:
+        start = request.date_from.isoformat() if request.date_from else "…"
+        end = request.date_to.isoformat() if request.date_to else "…"
+        found.append(Chip(f"{start} – {end}",
+                          url(endpoint, replace(request, date_from=None, date_to=None, page=1),
+                              **extra)))
+    return found
+
+
+def cleared(request: SearchRequest) -> SearchRequest:
+    """The same words with every filter removed."""
+    return SearchRequest(query=request.query, sort=request.sort, page_size=request.page_size,
+                         locale=request.locale)
+
+
+def toggle_urls(result: SearchResult, endpoint: str, **extra) -> dict[str, list[tuple]]:
+    """facet → [(FacetValue, URL that toggles it)]."""
+    return {name: [(value, url(endpoint, toggled(result.request, name, value.value), **extra))
+                   for value in values]
+            for name, values in result.facets.items()}
+
+
+def page_url(request: SearchRequest, page: int, endpoint: str, **extra) -> str:
+    return url(endpoint, replace(request, page=page), **extra)
+
+
+def facet_value_json(value: FacetValue, toggle_url: str) -> dict:
+    return {"value": value.value, "label": value.label, "count": value.count,
+            "selected": value.selected, "toggle_url": toggle_url}

@@ -1,0 +1,82 @@
+"""The Flask application factory. Nothing happens at import time: `create_app()` builds an app,
+and each worker process opens its own search engine on its first request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import HTTPException
+
+from kbsearch import config
+from kbsearch.errors import IndexMissing, InvalidParameter
+from kbsearch.paths import bundled
+from kbsearch.web import api, views
+from kbsearch.web.i18n import init_i18n
+from kbsearch.web.templating import init_templating
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+class IsoJSONProvider(DefaultJSONProvider):
+    """Dates as YYYY-MM-DD, as everywhere else in kbsearch (Flask's default is RFC 822)."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, dt.date):
+            return o.isoformat()
+        return DefaultJSONProvider.default(o)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(bundled("templates")),
+                static_folder=str(HERE / "static"))
+    app.config.from_mapping(
+        INDEX_DIR=str(config.index_dir()),
+        TODAY=None,            # a fixed date for tests; None means the real today
+        REFRESH_SECONDS=1.0,   # how often a worker looks for a newer index generation
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json = IsoJSONProvider(app)
+    init_i18n(app, str(HERE / "translations"))
+    init_templating(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    app.register_error_handler(InvalidParameter, _bad_parameter)
+    app.register_error_handler(IndexMissing, _no_index)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(status: int, message: str, **fields):
+    if _wants_json():
+        return jsonify({"error": message, "status": status, **fields}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _bad_parameter(exc: InvalidParameter):
+    return _error(400, f"{exc.name}: {exc.reason}", parameter=exc.name)
+
+
+def _no_index(exc: IndexMissing):
+    log.error("%s", exc)
+    return _error(503, str(exc))
+
+
+def _http_error(exc: HTTPException):
+    return _error(exc.code or 500, exc.description or exc.name)
+
+
+def _unexpected(exc: Exception):
+    log.exception("unexpected error on %s", request.path)
+    return _error(500, "unexpected error; it has been logged")

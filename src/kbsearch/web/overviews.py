@@ -1,0 +1,120 @@
+"""The data of the browsing pages — countries, a country, missions, sectors — as JSON-ready
+dicts, built from ordinary searches. The HTML pages and the API show the same data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import replace
+
+from kbsearch.model import SearchRequest
+from kbsearch.search.engine import SearchEngine
+from kbsearch.search.serialise import facet_value_to_json, hit_to_json
+from kbsearch.vocab import countries as country_vocab
+from kbsearch.vocab import sectors as sector_vocab
+from kbsearch.vocab.labels import facet_label
+from kbsearch.vocab.text import fold
+
+LATEST_NEWS = 5
+UPCOMING_EVENTS = 10
+PAGE = 100  # the largest page the engine serves
+
+
+def _all_hits(engine: SearchEngine, request: SearchRequest) -> list[dict]:
+    """Every hit of a search, page after page."""
+    hits, page = [], 1
+    while True:
+        result = engine.search(replace(request, page=page, page_size=PAGE))
+        hits += [hit_to_json(h) for h in result.hits]
+        if page * PAGE >= result.total:
+            return hits
+        page += 1
+
+
+def countries_index(engine: SearchEngine, locale: str) -> list[dict]:
+    """Every country with documents, A to Z in the interface language."""
+    result = engine.search(SearchRequest(page_size=1, locale=locale))
+    found = [{"code": v.value, "name": v.label, "count": v.count,
+              "initial": fold(v.label)[:1].upper()} for v in result.facets["country"]]
+    return sorted(found, key=lambda c: fold(c["name"]))
+
+
+def country_overview(engine: SearchEngine, code: str, locale: str,
+                     today: dt.date) -> dict | None:
+    """A country's figures beside its news, missions, upcoming events and sector mix; None for
+    a code that is no country."""
+    code = code.upper()
+    if code not in country_vocab.codes():
+        return None
+    mine = SearchRequest(countries=(code,), locale=locale)
+    everything = engine.search(replace(mine, page_size=1))
+    sheets = _all_hits(engine, SearchRequest(countries=(code,), types=("factsheet",),
+                                             sort="newest", locale=locale))
+    agency = next((s for s in sheets if not s["reference"] and s["countries"][:1] == [code]),
+                  None)
+    reference = next((s for s in sheets if s["reference"]), None)
+    news = engine.search(SearchRequest(countries=(code,), types=("news",), sort="newest",
+                                       page_size=LATEST_NEWS, locale=locale))
+    missions = _all_hits(engine, SearchRequest(countries=(code,), types=("mission",),
+                                               sort="newest", locale=locale))
+    events = engine.search(SearchRequest(countries=(code,), types=("event",), date_from=today,
+                                         sort="oldest", page_size=UPCOMING_EVENTS,
+                                         locale=locale))
+    return {
+        "code": code,
+        "name": country_vocab.name(code, locale),
+        "documents": everything.total,
+        "factsheet": _sheet(engine, agency),
+        "reference": _sheet(engine, reference),
+        "news": [hit_to_json(h) for h in news.hits],
+        "missions": by_year(missions),
+        "events": [hit_to_json(h) for h in events.hits],
+        "sectors": [facet_value_to_json(v) for v in everything.facets["sector"]],
+    }
+
+
+def _sheet(engine: SearchEngine, hit: dict | None) -> dict | None:
+    if hit is None:
+        return None
+    document = engine.document(hit["id"]) or {}
+    return {**hit, "key_figures": document.get("key_figures", [])}
+
+
+def when(hit: dict) -> str | None:
+    """A mission's or event's own date, else its publication date."""
+    return hit.get("event_start") or hit.get("date")
+
+
+def by_year(hits: list[dict]) -> list[dict]:
+    """[{year, items}] newest year first; undated items last under year null."""
+    years: dict[int | None, list[dict]] = defaultdict(list)
+    for hit in hits:
+        day = when(hit)
+        years[int(day[:4]) if day else None].append(hit)
+    ordered = sorted((y for y in years if y is not None), reverse=True)
+    return [{"year": y, "items": sorted(years[y], key=lambda h: when(h) or "", reverse=True)}
+            for y in ordered] + ([{"year": None, "items": years[None]}] if None in years else [])
+
+
+def missions(engine: SearchEngine, locale: str, countries: tuple[str, ...] = (),
+             sectors: tuple[str, ...] = ()) -> dict:
+    """Every mission, by year, with its destination, dates, sectors and companies, and the
+    country and sector facets to narrow them."""
+    request = SearchRequest(types=("mission",), countries=countries, sectors=sectors,
+                            sort="newest", locale=locale)
+    facets = engine.search(replace(request, page_size=1)).facets
+    hits = _all_hits(engine, request)
+    for hit in hits:
+        hit["companies"] = (engine.document(hit["id"]) or {}).get("companies", [])
+        hit["destination"] = [facet_label("country", c, locale) for c in hit["countries"]]
+    return {"total": len(hits), "years": by_year(hits),
+            "facets": {name: [facet_value_to_json(v) for v in facets[name]]
+                       for name in ("country", "sector")}}
+
+
+def sectors_index(engine: SearchEngine, locale: str) -> list[dict]:
+    """Every sector with its document count, in the interface language."""
+    result = engine.search(SearchRequest(page_size=1, locale=locale))
+    counts = {v.value: v.count for v in result.facets["sector"]}
+    return [{"slug": s, "name": sector_vocab.label(s, locale), "count": counts.get(s, 0)}
+            for s in sector_vocab.slugs()]

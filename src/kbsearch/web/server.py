@@ -1,0 +1,31 @@
+"""`kbsearch serve`: the app on gunicorn, a production WSGI server with worker processes.
+
+Each worker builds its own app (no preloading), so each opens its own searcher after the fork.
+"""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from kbsearch.web.app import create_app
+
+
+class Server(BaseApplication):
+    def __init__(self, app_config: dict, options: dict):
+        self.app_config = app_config
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return create_app(self.app_config)
+
+
+def serve(index_dir: str, host: str, port: int, workers: int) -> None:
+    options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
+               "timeout": 60, "graceful_timeout": 10, "accesslog": "-",
+               "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'}
+    Server({"INDEX_DIR": index_dir}, options).run()
