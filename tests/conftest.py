@@ -53,3 +53,14 @@ def corpus_documents(engine):
     for page in range(1, result.total // 100 + 2):
         ids += [h.id for h in engine.search(SearchRequest(page_size=100, page=page)).hits]
     return {doc_id: engine.document(doc_id) for doc_id in ids}
+
+
+@pytest.fixture(scope="session")
+def app(corpus_index):
+    from kbsearch.web.app import create_app
+    return create_app({"INDEX_DIR": str(corpus_index), "TESTING": True, "TODAY": "2025-01-01"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

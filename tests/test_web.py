@@ -1,0 +1,223 @@
+"""The pages and the JSON API through the WSGI app, as a browser or another tool calls them."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_spec
+
+from kbsearch.web.openapi import build_spec
+
+SPEC = build_spec()
+
+
+def validates(body, schema_name):
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": SPEC["components"]}
+    errors = list(Draft202012Validator(schema).iter_errors(body))
+    assert not errors, errors[0].message
+    return body
+
+
+def api(client, path, status=200, **params):
+    response = client.get(f"/api/{path}?{urlencode(params, doseq=True)}")
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_openapi_document_is_valid_and_served(client):
+    validate_spec(SPEC)
+    assert client.get("/api/openapi.json").get_json() == SPEC
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "car industry japan", "country": "JP"},
+    {"q": "mission maroc 2019"},
+    {"q": "", "sector": ["automotive", "agrifood"], "type": "mission", "sort": "newest"},
+    {"q": "economie wallone japon", "ui": "nl"},
+    {"from": "2017", "to": "2017", "size": 5, "page": 2},
+])
+def test_search_responses_match_the_openapi_document(client, params):
+    validates(api(client, "search", **params), "SearchResponse")
+
+
+def test_the_cross_lingual_query_returns_french_documents_about_japan(client):
+    body = api(client, "search", q="car industry japan", country="JP")
+    assert any(h["language"] == "fr" for h in body["hits"])
+    assert all("JP" in h["countries"] for h in body["hits"])
+
+
+def test_every_facet_count_matches_what_clicking_it_shows(client):
+    body = api(client, "search", q="mission", sector="automotive")
+    for name in ("country", "type", "language", "sector"):
+        for value in body["facets"][name][:4]:
+            followed = client.get(value["toggle_url"]).get_json()
+            if value["selected"]:
+                continue
+            expected = value["count"]
+            if name in ("country", "type", "language") and not any(
+                    v["selected"] for v in body["facets"][name]):
+                assert followed["total"] == expected, (name, value["value"])
+
+
+def test_other_endpoints_match_the_openapi_document(client):
+    hit = api(client, "search", q="Nagakute")["hits"][0]
+    validates(api(client, f"documents/{hit['id']}"), "Document")
+    validates(api(client, "countries"), "CountryList")
+    validates(api(client, "countries/JP"), "CountryOverview")
+    validates(api(client, "missions", country="MA"), "Missions")
+    validates(api(client, "suggest", q="jap"), "Suggestions")
+
+
+@pytest.mark.parametrize("param, value", [
+    ("page", "0"), ("page", "two"), ("size", "1000"), ("sort", "random"), ("from", "yesterday"),
+    ("to", "2019-13-45"), ("country", "Atlantis"), ("type", "blog"), ("lang", "klingon"),
+])
+def test_a_bad_parameter_is_a_400_naming_it(client, param, value):
+    body = validates(api(client, "search", status=400, **{param: value}), "Error")
+    assert body["parameter"] == ("lang" if param == "lang" else param)
+    page = client.get(f"/search?{param}={value}")
+    assert page.status_code == 400 and param in page.get_data(as_text=True)
+
+
+def test_unknown_ids_and_codes_are_404(client):
+    validates(api(client, "documents/no-such-id", status=404), "Error")
+    validates(api(client, "countries/XX", status=404), "Error")
+    assert client.get("/documents/no-such-id").status_code == 404
+    assert client.get("/countries/XX").status_code == 404
+
+
+PARAMS = st.sampled_from(["q", "country", "sector", "type", "lang", "from", "to", "sort", "page",
+                          "size", "ui", "limit"])
+VALUES = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["JP", "automotive", "mission", "fr", "2019", "2019-02-30", "-1", "0", "99999", "newest",
+     "<script>", "%00", "'", '"', "日本"]))
+ROUTES = st.sampled_from(["/", "/search", "/countries", "/countries/JP", "/missions", "/sectors",
+                          "/api/search", "/api/countries", "/api/countries/FR", "/api/missions",
+                          "/api/suggest", "/documents/x", "/api/documents/x"])
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=ROUTES, params=st.lists(st.tuples(PARAMS, VALUES), max_size=5))
+def test_no_route_ever_answers_500(client, route, params):
+    response = client.get(f"{route}?{urlencode(params)}")
+    assert response.status_code in (200, 400, 404)
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_the_search_page_shows_results_facets_chips_and_the_count(client):
+    html = client.get("/search?q=mission+Japon&sector=automotive&ui=fr").get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert "Mission princière au Japon" in html
+    assert 'role="status"' in html
+    assert re.search(r'<a class="chip" href="[^"]*"[^>]*>Automobile', html)
+    assert "Effacer tous les filtres" in html
+    assert 'name="sector" value="automotive"' in html and "checked" in html
+
+
+def test_the_empty_state_helps(client):
+    html = client.get("/search?q=zzzqqqxxx&country=JP&ui=en").get_data(as_text=True)
+    empty_state = html[html.index('class="empty"'):]
+    assert "No document matches" in empty_state
+    assert "clear all filters" in empty_state and "Check the spelling" in empty_state
+
+
+def test_the_interface_language_follows_the_browser_then_the_choice(client):
+    dutch = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9,en;q=0.5"})
+    assert '<html lang="nl">' in dutch.get_data(as_text=True)
+    assert "Zoeken" in dutch.get_data(as_text=True)
+    german = client.get("/?ui=de", headers={"Accept-Language": "nl"})
+    assert '<html lang="de">' in german.get_data(as_text=True)
+    assert "ui=de" in german.headers.get("Set-Cookie", "")
+    again = client.get("/countries", headers={"Accept-Language": "nl"})
+    assert '<html lang="de">' in again.get_data(as_text=True)  # the cookie keeps the choice
+    assert "Länder" in again.get_data(as_text=True)
+    assert '<html lang="fr">' in client.get("/?ui=fr", headers={"Accept-Language": "xx"}).get_data(as_text=True)
+
+
+def test_the_interface_language_translates_labels_and_never_filters(client):
+    french = api(client, "search", q="mission", ui="fr")
+    dutch = api(client, "search", q="mission", ui="nl")
+    assert french["total"] == dutch["total"]
+    assert {v["label"] for v in french["facets"]["country"]} >= {"Japon", "Maroc"}
+    assert {v["label"] for v in dutch["facets"]["country"]} >= {"Japan", "Marokko"}
+    assert {v["label"] for v in dutch["facets"]["type"]} >= {"Missie"}
+
+
+def test_the_country_page_shows_figures_news_missions_events_and_sectors(client):
+    html = client.get("/countries/JP?ui=fr").get_data(as_text=True)
+    assert "Japon" in html and "Chiffres clés" in html
+    assert "250 M€" in html          # the agency's fact sheet
+    assert "World Factbook" in html  # the reference sheet
+    assert "2017" in html and "Mission princière au Japon" in html
+    overview = api(client, "countries/JP")
+    assert overview["factsheet"]["key_figures"] and overview["reference"]["key_figures"]
+    assert [g["year"] for g in overview["missions"]] == sorted(
+        [g["year"] for g in overview["missions"]], reverse=True)
+    assert all((e["event_start"] or e["date"]) >= "2025-01-01" for e in overview["events"])
+
+
+def test_the_countries_index_is_a_to_z_in_the_interface_language(client):
+    french = [c["name"] for c in api(client, "countries", ui="fr")["countries"]]
+    assert "Japon" in french and "Allemagne" in french
+    assert french.index("Allemagne") < french.index("Japon")
+    assert "Japan" in [c["name"] for c in api(client, "countries", ui="de")["countries"]]
+
+
+def test_missions_are_a_timeline_filterable_by_country_and_sector(client):
+    morocco = api(client, "missions", country="MA")
+    years = [g["year"] for g in morocco["years"]]
+    assert years == sorted(years, reverse=True) and {2014, 2019} <= set(years)
+    assert all("MA" in m["countries"] for g in morocco["years"] for m in g["items"])
+    html = client.get("/missions?country=MA&ui=fr").get_data(as_text=True)
+    assert "Maroc" in html and "2019" in html
+
+
+def test_the_sectors_index_links_each_sector_to_its_search(client):
+    sectors = client.get("/sectors?ui=en").get_data(as_text=True)
+    assert sectors.count('href="/search?sector=') == 16
+
+
+def test_the_document_page_shows_text_metadata_source_and_related(client):
+    hit = api(client, "search", q="Nagakute")["hits"][0]
+    html = client.get(f"/documents/{hit['id']}?ui=en").get_data(as_text=True)
+    assert "Nagakute" in html and hit["source"] in html
+    assert "Related documents" in html
+
+
+def test_document_text_is_escaped(corpus_index, tmp_path):
+    from kbsearch.index.store import build_index
+    from kbsearch.web.app import create_app
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "x.md").write_text("---\ntitle: Salon <img src=x onerror=alert(1)>\n---\n"
+                                 "Texte <script>alert(2)</script> sur le Japon.\n")
+    build_index([folder], tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    html = client.get("/search?q=Japon").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    hit = client.get("/api/search?q=Japon").get_json()["hits"][0]
+    page = client.get(f"/documents/{hit['id']}").get_data(as_text=True)
+    assert "<script>alert(2)" not in page
+
+
+def test_the_compiled_translations_match_their_sources():
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+    from tests.conftest import REPO
+    base = REPO / "src" / "kbsearch" / "web" / "translations"
+    for locale in ("fr", "nl", "de"):
+        with open(base / locale / "LC_MESSAGES" / "messages.po", "rb") as po, \
+                open(base / locale / "LC_MESSAGES" / "messages.mo", "rb") as mo:
+            source, compiled = read_po(po), read_mo(mo)
+        def entries(catalog):
+            return {_hashable(m.id): _hashable(m.string) for m in catalog if m.id}
+        assert entries(source) == entries(compiled)
+        assert all(m.string for m in source if m.id), f"untranslated messages in {locale}"
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
