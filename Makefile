@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean translations
+.PHONY: run test clean translations chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,20 @@ run: $(STAMP)
 	$(BIN)/kbsearch index corpus --index $(INDEX)
 	$(BIN)/kbsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-## test: run the test suite
-test: $(STAMP)
+## test: run the test suite (the browser tests need Chromium: installed here when possible)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      >/dev/null) || echo "!!!!! could not install chromium: BROWSER TESTS WILL BE SKIPPED"; \
+	  else \
+	    echo "!!!!! chromium is missing and cannot be installed here (needs root and apt-get):"; \
+	    echo "!!!!! BROWSER TESTS WILL BE SKIPPED. Install Debian's chromium, or set KBSEARCH_CHROMIUM."; \
+	  fi; }
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,180 @@
+"""The pages in a real browser (Debian's Chromium, headless, driven by Playwright) against the
+real server (`kbsearch serve`, gunicorn): what a user clicks, and an axe-core audit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("KBSEARCH_CHROMIUM") or shutil.which("chromium") or \
+    shutil.which("chromium-browser")
+if not CHROMIUM:
+    message = ("BROWSER TESTS SKIPPED: no Chromium found (install Debian's `chromium`, or set "
+               "KBSEARCH_CHROMIUM); `make test` installs it when it can")
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the browser tests. {message}", pytrace=False)
+    pytest.skip(message, allow_module_level=True)
+BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(corpus_index):
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kbsearch.cli", "serve", "--index", str(corpus_index),
+         "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/api/openapi.json", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("kbsearch serve did not start")
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-BE", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def result_count(page) -> int:
+    return int(page.locator("#result-count").inner_text().split()[0])
+
+
+def test_search_tick_facets_see_chips_remove_them_and_page(server, page):
+    page.goto(server)
+    page.get_by_label("Rechercher dans la base de connaissances").fill("mission Japon")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?**")
+    titles = page.locator(".hit-title").all_inner_texts()
+    assert any("Mission princière au Japon" in t for t in titles[:3])
+    before = result_count(page)
+
+    automotive = page.locator("#facet-sector label", has_text="Automobile")
+    expected = int(automotive.locator(".count").inner_text().strip("()"))
+    automotive.click()
+    page.wait_for_url("**sector=automotive**")
+    assert result_count(page) == expected < before
+    assert page.locator(".chip", has_text="Automobile").is_visible()
+
+    japan = page.locator("#facet-country label", has_text="Japon").first
+    expected = int(japan.locator(".count").inner_text().strip("()"))
+    japan.click()
+    page.wait_for_url("**country=JP**")
+    assert result_count(page) == expected
+    assert page.locator("#facet-country input[value=JP]").is_checked()
+
+    page.locator(".chip", has_text="Automobile").click()
+    page.wait_for_load_state()
+    assert "sector=" not in page.url
+    assert page.locator(".chip", has_text="Japon").is_visible()
+
+    page.goto(f"{server}/search?q=export")
+    first = page.locator(".hit-title").first.inner_text()
+    page.get_by_role("link", name="Suivant").click()
+    page.wait_for_url("**page=2**")
+    assert page.locator(".hit-title").first.inner_text() != first
+
+
+def test_open_a_document_then_its_country(server, page):
+    page.goto(f"{server}/search?q=Nagakute")
+    title = page.locator(".hit-title a").first.inner_text()
+    page.locator(".hit-title a").first.click()
+    assert page.locator("h1").inner_text() == title
+    assert page.get_by_text("Documents liés").is_visible()
+    page.locator(".meta a", has_text="Japon").click()
+    page.wait_for_url("**/countries/JP")
+    assert page.locator("h1").inner_text() == "Japon"
+    assert page.get_by_role("heading", name="Chiffres clés").is_visible()
+    assert page.get_by_text("2017").first.is_visible()
+
+
+def test_switch_the_interface_language(server, page):
+    page.goto(f"{server}/search?q=mission")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("link", name="Nederlands").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("link", name="Zoeken").is_visible()
+    assert page.locator("#facet-type label", has_text="Missie").is_visible()
+    page.get_by_role("link", name="Landen").click()  # the choice is kept
+    assert page.locator("html").get_attribute("lang") == "nl"
+
+
+def test_keyboard_completion_adds_a_country_filter(server, page):
+    page.goto(server)
+    page.keyboard.press("Tab")
+    assert page.locator(".skip-link").evaluate("e => e === document.activeElement")
+    box = page.locator("#q")
+    box.focus()
+    box.type("Marok")
+    page.locator("#q-suggestions li").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**country=MA**")
+    assert page.locator(".chip", has_text="Maroc").is_visible()
+
+
+def test_filters_work_without_javascript(server, browser):
+    context = browser.new_context(java_script_enabled=False, locale="en")
+    page = context.new_page()
+    page.goto(f"{server}/search?q=mission")
+    page.locator("#facet-type label", has_text="Mission").click()
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**type=mission**")
+    assert page.locator(".chip", has_text="Mission").is_visible()
+    assert set(page.locator(".badge").all_inner_texts()) == {"Mission"}
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/search?q=mission+Japon&sector=automotive", "/countries",
+                                  "/countries/JP", "/missions", "/sectors",
+                                  "/search?q=zzzqqq", "/search?q=Nagakute&ui=en"])
+def test_pages_have_no_serious_accessibility_violations(server, page, path):
+    from axe_playwright_python.sync_playwright import Axe
+    page.goto(server + path)
+    violations = Axe().run(page).response["violations"]
+    serious = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in violations
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_a_document_page_has_no_serious_accessibility_violations(server, page):
+    from axe_playwright_python.sync_playwright import Axe
+    page.goto(f"{server}/search?q=Nagakute")
+    page.locator(".hit-title a").first.click()
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
