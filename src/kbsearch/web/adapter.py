@@ -7,6 +7,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from babel.dates import format_date
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
@@ -94,12 +95,23 @@ def chips(request: SearchRequest, endpoint: str, **extra) -> list[Chip]:
             found.append(Chip(facet_label(facet, value, request.locale),
                               url(endpoint, toggled(request, facet, value), **extra)))
     if request.date_from or request.date_to:
-        start = request.date_from.isoformat() if request.date_from else "…"
-        end = request.date_to.isoformat() if request.date_to else "…"
-        found.append(Chip(f"{start} – {end}",
+        found.append(Chip(period_label(request),
                           url(endpoint, replace(request, date_from=None, date_to=None, page=1),
                               **extra)))
     return found
+
+
+def period_label(request: SearchRequest) -> str:
+    """`2019`, `mars 2019`, or `12 mars 2019 – …` for the request's date range."""
+    start, end = request.date_from, request.date_to
+    if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) \
+            and start.year == end.year:
+        return str(start.year)
+    if start and end and (start.year, start.month) == (end.year, end.month) and start.day == 1 \
+            and end.day == calendar.monthrange(end.year, end.month)[1]:
+        return facet_label("month", f"{start.year}{start.month:02d}", request.locale)
+    return " – ".join(format_date(d, "medium", locale=request.locale) if d else "…"
+                      for d in (start, end))
 
 
 def cleared(request: SearchRequest) -> SearchRequest:
