@@ -59,6 +59,9 @@ _CHROME_HEADINGS = re.compile(
     r"volg ons|das könnte sie auch interessieren|ähnliche artikel|weitere (artikel|meldungen|"
     r"nachrichten)|mehr zum thema|verwandte artikel|teilen|folgen sie uns)\W*$",
     re.IGNORECASE)
+# How breadcrumbs announce themselves when their markup does not.
+_BREADCRUMB_LEAD = re.compile(r"^\W*(vous [eê]tes ici|u bent hier|sie sind hier|you are here)\b",
+                              re.IGNORECASE)
 _BLOCK = {"p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4",
           "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
           "tr", "td", "th", "caption", "blockquote", "pre", "figure", "figcaption", "address",
@@ -328,11 +331,14 @@ def _drop_chrome(soup: BeautifulSoup) -> None:
     root = soup.find("html") or soup
     _prune(root, _is_chrome)
     stats = _text_stats(root)
-    headings = [tag for tag in root.find_all([*_HEADINGS, "strong", "b", "p", "span", "div", "dt"])
-                if stats[id(tag)].text < 100 and stats[id(tag)].tags < 8
-                and _CHROME_HEADINGS.match(_clean(tag.get_text(" ")))]
-    for heading in headings:
-        _drop_block_introduced_by(heading, stats)
+    short = [tag for tag in root.find_all([*_HEADINGS, "strong", "b", "p", "span", "div", "dt"])
+             if stats[id(tag)].text < 150 and stats[id(tag)].tags < 8]
+    for tag in short:
+        text = _clean(tag.get_text(" "))
+        if _BREADCRUMB_LEAD.match(text):
+            tag.extract()
+        elif len(text) < 100 and _CHROME_HEADINGS.match(text):
+            _drop_block_introduced_by(tag, stats)
     stats = _text_stats(root)
     _prune(root, lambda tag: tag.name in _LINK_BLOCKS and _is_link_list(stats[id(tag)])
            and not tag.find(["time", "h1"]))
