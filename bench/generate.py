@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import re
 from collections import defaultdict
@@ -120,10 +121,10 @@ def document(rng: random.Random, pools: dict[str, list[str]]) -> tuple[str, str]
         return "txt", f"{title}\n\n{text}\n"
     front = rng.choice(("full", "partial", "none"))
     if front == "full":
-        meta = (f"---\ntitle: {title}\ndate: {day.isoformat()}\ntype: {kind}\nlanguage: {lang}\n"
+        meta = (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: {day.isoformat()}\ntype: {kind}\nlanguage: {lang}\n"
                 f"countries: [{', '.join(country_codes)}]\nsectors: [{', '.join(slugs)}]\n---\n")
     elif front == "partial":
-        meta = f"---\ntitle: {title}\n---\n"
+        meta = f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n"
     else:
         meta = f"# {title}\n\n"
     return "md", f"{meta}{text}\n"

@@ -29,6 +29,8 @@ SETTINGS = {
                 "country of a report about a mission abroad"),
         Setting("max_file_mb", "20", "files larger than this many megabytes are refused"),
         Setting("workers", "2", "worker processes of `kbsearch serve`"),
+        Setting("index_workers", "0", "processes that read and extract files while indexing "
+                "(0: one per core)"),
         Setting("index", "", "the index folder (default: kbsearch/index under the user's "
                 "data folder, $XDG_DATA_HOME or ~/.local/share)"),
     )

@@ -17,7 +17,7 @@ from whoosh.analysis import (Filter, LowercaseFilter, RegexTokenizer, StemFilter
                              Token)
 from whoosh.lang.stopwords import stoplists
 
-from kbsearch.vocab.text import fold, is_cjk
+from kbsearch.vocab.text import fold, fold_word, is_cjk
 
 # Words, numbers, and words joined by an apostrophe (`l'industrie`, `aujourd'hui`).
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
@@ -60,7 +60,7 @@ class FoldFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            t.text = fold(t.text)
+            t.text = fold_word(t.text)
             yield t
 
 
@@ -93,7 +93,7 @@ class CJKBigramFilter(Filter):
         for t in tokens:
             text = t.text
             if not is_cjk(text):
-                t.text, t.pos = fold(text), pos
+                t.text, t.pos = fold_word(text), pos
                 pos += 1
                 yield t
                 continue

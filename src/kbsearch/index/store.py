@@ -30,7 +30,7 @@ from whoosh.writing import IndexWriter
 
 from kbsearch.errors import IndexLocked, IndexMissing
 from kbsearch.index import schema as f
-from kbsearch.ingest.pipeline import iter_files, process_file
+from kbsearch.ingest.pipeline import iter_files, process_files
 from kbsearch.model import Document
 
 CURRENT = "CURRENT"
@@ -243,31 +243,39 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
 
 def _write_files(writer: IndexWriter, files, manifest: dict, report: IndexReport,
                  progress) -> set[str]:
-    """Add or update each changed file; returns the ids of every file still present."""
+    """Add or update each changed file; returns the ids of every file still present.
+
+    Unchanged files (same content hash) are skipped without being parsed; changed ones are read
+    and extracted in parallel processes while this one writes the index.
+    """
     seen: set[str] = set()
-    for done, (path, root, source) in enumerate(files, 1):
+    changed: list[tuple[Path, str, str, str, str]] = []
+    for path, root, source in files:
         doc_id = document_id(root, source)
-        if progress:
-            progress(done, len(files))
+        seen.add(doc_id)  # a file unreadable this time is still not a removed file
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             report.errors.append((source, f"cannot be read: {exc.strerror or exc}"))
-            seen.add(doc_id)  # a file we could not read this time is not a removed file
             continue
-        seen.add(doc_id)
         known = manifest.get(doc_id)
         if known and known["hash"] == digest:
             report.unchanged += 1
-            continue
-        outcome = process_file(path, source)
+        else:
+            changed.append((path, root, source, doc_id, digest))
+    done = len(files) - len(changed)
+    for (path, root, source, doc_id, digest), outcome in zip(
+            changed, process_files([(path, source) for path, _, source, _, _ in changed])):
+        done += 1
+        if progress:
+            progress(done, len(files))
         if outcome.document is None:
             report.errors.append((source, outcome.error or "unreadable"))
             continue  # the previous version, if any, stays searchable
         writer.update_document(**document_fields(outcome.document, doc_id, root, source))
-        manifest[doc_id] = {"root": root, "source": source, "hash": digest}
-        if known:
+        if doc_id in manifest:
             report.updated += 1
         else:
             report.added += 1
+        manifest[doc_id] = {"root": root, "source": source, "hash": digest}
     return seen

@@ -15,7 +15,7 @@ from kbsearch.ingest import dates
 from kbsearch.ingest.langid import detect_language
 from kbsearch.model import Document, RawDocument
 from kbsearch.vocab import countries, sectors
-from kbsearch.vocab.text import fold, is_cjk
+from kbsearch.vocab.text import PhraseMatcher, Tokenized, fold
 
 SUMMARY_CHARS = 300
 # Tokens at the start of the body that count as its lead paragraph.
@@ -67,7 +67,7 @@ _TYPE_HINTS = {
              "communiques", "persberichten"),
 }
 # Phrases that show an event is still to come: registration, the future tense.
-_UPCOMING = ("inscri", "register", "registration", "aanmeld", "inschrij", "anmeld",
+_UPCOMING = ("inscri*", "register", "registration", "aanmeld*", "inschrij*", "anmeld*",
              "aura lieu", "se tiendra", "will take place", "vindt plaats", "findet",
              "参加登録", "申し込み", "お申込み", "登録締切")
 # Phrases that show a mission has happened: it is a report, not an announcement.
@@ -90,14 +90,16 @@ def extract(raw: RawDocument, content_hash: str = "") -> Document:
     published = raw.date or dates.publication_date(
         list(raw.date_candidates), list(raw.datelines), "" if is_factsheet else text)
     event_start, event_end = dates.event_dates(raw.event_start, raw.event_end, text, published)
-    doc_type = raw.type or infer_type(raw, title, text, published, event_start)
+    # Tokenised once for the many vocabularies and cue lists that read them.
+    title_words, text_words = Tokenized.of(title), Tokenized.of(text)
+    doc_type = raw.type or infer_type(raw, title_words, text_words, published, event_start)
     if doc_type not in ("event", "mission") and not raw.event_start:
         event_start = event_end = None
     return Document(
         source=raw.source, format=raw.format, title=title, text=text,
         language=language, language_confidence=confidence, date=published, type=doc_type,
-        countries=raw.countries or infer_countries(title, text),
-        sectors=raw.sectors or infer_sectors(title, text),
+        countries=raw.countries or infer_countries(title_words, text_words),
+        sectors=raw.sectors or infer_sectors(title_words, text_words),
         summary=raw.summary or summarise(raw.description or "", text, title),
         event_start=event_start, event_end=event_end, companies=raw.companies,
         key_figures=raw.key_figures, reference=raw.reference, content_hash=content_hash,
@@ -156,7 +158,7 @@ def summarise(description: str, text: str, title: str) -> str:
     return _shorten(text, SUMMARY_CHARS)
 
 
-def _weighted_matches(matcher, title: str, text: str):
+def _weighted_matches(matcher, title: str | Tokenized, text: str | Tokenized):
     """(concept, weight) for every match: title, lead paragraph and rest weigh differently."""
     for match in matcher.find(title):
         yield match.concept, TITLE_WEIGHT
@@ -164,7 +166,7 @@ def _weighted_matches(matcher, title: str, text: str):
         yield match.concept, LEAD_WEIGHT if match.start < LEAD_TOKENS else 1.0
 
 
-def infer_countries(title: str, text: str) -> tuple[str, ...]:
+def infer_countries(title: str | Tokenized, text: str | Tokenized) -> tuple[str, ...]:
     """Countries the document is about, primary first.
 
     The agency's home country is mentioned in nearly every document; it is primary only when
@@ -185,7 +187,7 @@ def infer_countries(title: str, text: str) -> tuple[str, ...]:
                  if code == foreign[0][1] or (score >= 2 and score >= 0.25 * top))
 
 
-def infer_sectors(title: str, text: str) -> tuple[str, ...]:
+def infer_sectors(title: str | Tokenized, text: str | Tokenized) -> tuple[str, ...]:
     """Sectors the document is about: clearly present, and not a passing mention."""
     scores: Counter[str] = Counter()
     for slug, weight in _weighted_matches(sectors.matcher(), title, text):
@@ -199,19 +201,21 @@ def infer_sectors(title: str, text: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern:
-    """One pattern for all cues, longest first, so `la mission economique` counts once."""
-    ordered = sorted(cues, key=len, reverse=True)
-    return re.compile("|".join(re.escape(c) if is_cjk(c) else rf"(?<!\w){re.escape(c)}(?!\w)"
-                               for c in ordered))
+def _cue_matcher(kind: str) -> PhraseMatcher:
+    """Cue phrases as concepts: each type's (one matcher for all types), upcoming or past."""
+    if kind == "types":
+        return PhraseMatcher((cue, doc_type) for doc_type, cues in _TYPE_CUES.items()
+                             for cue in cues)
+    return PhraseMatcher((cue, kind) for cue in {"upcoming": _UPCOMING, "past": _PAST}[kind])
 
 
-def _count_cues(cues: tuple[str, ...], folded: str) -> int:
-    """Occurrences of any cue, none counted twice (CJK cues match anywhere: no spaces)."""
-    return len(_cue_pattern(cues).findall(folded))
+def _count_cues(kind: str, text: str | Tokenized) -> Counter[str]:
+    """Occurrences of each cue concept, none counted twice (`la mission economique` is one)."""
+    return Counter(match.concept for match in _cue_matcher(kind).find(text))
 
 
-def infer_type(raw: RawDocument, title: str, text: str, published, event_start) -> str:
+def infer_type(raw: RawDocument, title: str | Tokenized, text: str | Tokenized, published,
+               event_start) -> str:
     """news, mission, event or factsheet, from hints, cue phrases and tense.
 
     A section hint that names one type only (`Agenda`, `Missions`) decides. An event must be
@@ -223,18 +227,17 @@ def infer_type(raw: RawDocument, title: str, text: str, published, event_start) 
     hinted = {t for t, words in _TYPE_HINTS.items() if hint_words & set(words)}
     if len(hinted) == 1 and "news" not in hinted:
         return hinted.pop()
-    folded_title, folded_text = fold(title), fold(text)
-    scores = {t: TITLE_WEIGHT * _count_cues(cues, folded_title) + _count_cues(cues, folded_text)
-              for t, cues in _TYPE_CUES.items()}
+    in_title, in_text = _count_cues("types", title), _count_cues("types", text)
+    scores = {t: TITLE_WEIGHT * in_title[t] + in_text[t] for t in _TYPE_CUES}
     for doc_type in hinted:
         scores[doc_type] = scores.get(doc_type, 0) + 3
-    upcoming = _count_cues(_UPCOMING, folded_text) + TITLE_WEIGHT * _count_cues(_UPCOMING,
-                                                                                 folded_title)
+    upcoming = _count_cues("upcoming", text)["upcoming"] + \
+        TITLE_WEIGHT * _count_cues("upcoming", title)["upcoming"]
     future_event = bool(event_start and published and event_start > published)
     scores["event"] += 2 * upcoming + 3 * future_event
     if not (upcoming or future_event):
         scores["event"] = 0
     if scores["mission"]:
-        scores["mission"] += _count_cues(_PAST, folded_text)
+        scores["mission"] += _count_cues("past", text)["past"]
     best = max(scores, key=lambda t: scores[t])
     return best if scores[best] >= 3 else "news"

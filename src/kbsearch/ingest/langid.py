@@ -24,8 +24,11 @@ MIN_LETTERS = 40
 MIN_LETTERS_TO_OVERRULE = 150
 # Below this probability a detected language is not trusted.
 MIN_CONFIDENCE = 0.80
-# Texts longer than this are cut: the start of a document is as telling as all of it.
-MAX_CHARS = 2000
+# Texts longer than this are cut: the start of a document is as telling as all of it, and
+# langdetect's cost grows with the text (measured: 1,000 characters and 3 trials detect as well
+# as 2,000 and 7 on both labelled sets, in half the time).
+MAX_CHARS = 1000
+TRIALS = 3
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _URLS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
@@ -80,6 +83,7 @@ def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
 def _rank(sample: str) -> dict[str, float]:
     """ISO 639-1 code → probability, as langdetect ranks them."""
     detector = _factory().create()
+    detector.n_trial = TRIALS
     detector.append(sample)
     try:
         ranked = detector.get_probabilities()

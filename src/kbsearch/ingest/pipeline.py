@@ -7,15 +7,20 @@ other file is still processed.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbsearch import config
 from kbsearch.errors import IngestError
 from kbsearch.ingest.extract import extract
 from kbsearch.ingest.readers import read_file
 from kbsearch.model import Document
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
 # Files a knowledge-base folder holds about itself rather than as content.
 _NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
 
@@ -61,6 +66,32 @@ def process_file(path: Path, source: str) -> Outcome:
         return Outcome(source, error=f"cannot be read: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 — one odd file must not stop a batch of thousands
         return Outcome(source, error=f"could not be processed ({exc.__class__.__name__}: {exc})")
+
+
+def warm_up() -> None:
+    """Build the vocabularies and language profiles once, before worker processes fork, so
+    that each worker inherits them instead of building its own."""
+    from kbsearch.ingest.langid import detect_language
+    from kbsearch.vocab import countries, sectors
+    countries.matcher()
+    sectors.matcher()
+    detect_language("Les entreprises wallonnes exportent vers le Japon et le Maroc.")
+
+
+def _process_pair(pair: tuple[Path, str]) -> Outcome:
+    return process_file(*pair)
+
+
+def process_files(pairs: list[tuple[Path, str]]) -> Iterator[Outcome]:
+    """process_file over many (path, source) pairs, in order, on every core when it pays."""
+    workers = min(os.cpu_count() or 1, int(config.get("index_workers")) or os.cpu_count() or 1)
+    if workers < 2 or len(pairs) < PARALLEL_FROM:
+        yield from map(_process_pair, pairs)
+        return
+    warm_up()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_process_pair, pairs, chunksize=8)
 
 
 def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:

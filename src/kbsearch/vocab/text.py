@@ -7,6 +7,7 @@ substrings instead.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -20,11 +21,30 @@ _KEY = 3  # wildcard terms are bucketed by their first or last 3 letters
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+class _FoldTable(dict):
+    """code point → its folded form, computed on first sight: `str.translate` then folds a
+    whole text at C speed, character by character (the same result as folding it whole)."""
+
+    def __missing__(self, code: int) -> str:
+        text = chr(code).casefold().translate(_LIGATURES)
+        folded = "".join(c for c in unicodedata.normalize("NFKD", text)
+                         if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower-case, ligatures expanded, accents removed: the form every comparison uses."""
-    text = text.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.translate(_FOLD_TABLE)
+
+
+@functools.lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """`fold` for single words, cached: indexing folds millions of tokens from a small vocabulary."""
+    return fold(word)
 
 
 def tokens(text: str) -> list[str]:
@@ -39,6 +59,18 @@ def is_cjk(text: str) -> bool:
 def count_cjk(text: str) -> int:
     """Ideographs, kana and hangul: each carries about as much as a short word."""
     return len(_CJK.findall(text))
+
+
+@dataclass(frozen=True)
+class Tokenized:
+    """A text with its `tokens()`, computed once for the many matchers that read it."""
+
+    text: str
+    words: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> Tokenized:
+        return cls(text, tokens(text))
 
 
 @dataclass(frozen=True)
@@ -61,9 +93,13 @@ class PhraseMatcher:
 
     def __init__(self, terms: Iterable[tuple[str, str]]):
         self._exact: dict[tuple[str, ...], str] = {}
-        self._wild: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+        self._longest_from: dict[str, int] = {}  # first word → longest exact term's length
+        # Wildcard terms by what their first word must equal, start with, or end with.
+        self._wild_equal: dict[str, list] = defaultdict(list)
+        self._wild_prefix: dict[str, list] = defaultdict(list)
+        self._wild_suffix: dict[str, list] = defaultdict(list)
+        self._wild_other: list = []
         self._cjk: list[tuple[str, str]] = []
-        self._max_len = 1
         for term, concept in terms:
             self._add(term, concept)
 
@@ -74,11 +110,21 @@ class PhraseMatcher:
         words = tuple(w for part in fold(term).split() for w in self._word_patterns(part))
         if not words:
             return
-        self._max_len = max(self._max_len, len(words))
         if any("*" in w for w in words):
-            self._wild[self._bucket_of_pattern(words[0])].append((words, concept, term))
-        else:
-            self._exact.setdefault(words, concept)
+            self._bucket(words[0]).append((words, concept, term))
+        elif words not in self._exact:
+            self._exact[words] = concept
+            self._longest_from[words[0]] = max(self._longest_from.get(words[0], 0), len(words))
+
+    def _bucket(self, first: str) -> list:
+        core = first.strip("*")
+        if "*" not in first:
+            return self._wild_equal[first]
+        if len(core) < _KEY or (first.startswith("*") and first.endswith("*")):
+            return self._wild_other
+        if first.endswith("*"):
+            return self._wild_prefix[core[:_KEY]]
+        return self._wild_suffix[core[-_KEY:]]
 
     @staticmethod
     def _word_patterns(raw: str) -> list[str]:
@@ -92,21 +138,6 @@ class PhraseMatcher:
         return words
 
     @staticmethod
-    def _bucket_of_pattern(pattern: str) -> str:
-        """Wildcard terms are bucketed by what their first word must start or end with."""
-        if (pattern.startswith("*") and pattern.endswith("*")) or len(pattern.strip("*")) < _KEY:
-            return "*"
-        if pattern.endswith("*"):
-            return "^" + pattern[:_KEY]
-        if pattern.startswith("*"):
-            return "$" + pattern[-_KEY:]
-        return "=" + pattern
-
-    @staticmethod
-    def _buckets_of_word(word: str) -> tuple[str, ...]:
-        return ("=" + word, "^" + word[:_KEY], "$" + word[-_KEY:], "*")
-
-    @staticmethod
     def _word_matches(pattern: str, word: str) -> bool:
         if pattern.endswith("*") and pattern.startswith("*"):
             return pattern[1:-1] in word
@@ -116,30 +147,37 @@ class PhraseMatcher:
             return word.endswith(pattern[1:])
         return word == pattern
 
-    def _wild_match_len(self, entry_words: tuple[str, ...], words: list[str], i: int) -> int:
-        n = len(entry_words)
-        if i + n > len(words):
-            return 0
-        ok = all(self._word_matches(p, words[i + k]) for k, p in enumerate(entry_words))
-        return n if ok else 0
-
-    def find(self, text: str) -> list[Match]:
-        """Every concept occurrence in `text`, in reading order."""
-        words = _WORD.findall(fold(text).replace("_", " "))
+    def find(self, text: str | Tokenized) -> list[Match]:
+        """Every concept occurrence in `text`, in reading order (pass a `Tokenized` when
+        several matchers read the same text)."""
+        if isinstance(text, Tokenized):
+            text, words = text.text, text.words
+        else:
+            words = tokens(text)
         found: list[Match] = []
-        i = 0
-        while i < len(words):
+        exact, longest_from = self._exact, self._longest_from
+        equal, prefix, suffix, other = (self._wild_equal, self._wild_prefix, self._wild_suffix,
+                                        self._wild_other)
+        count, i = len(words), 0
+        while i < count:
+            word = words[i]
             best_len, best = 0, None
-            for n in range(min(self._max_len, len(words) - i), 0, -1):
-                concept = self._exact.get(tuple(words[i:i + n]))
-                if concept is not None:
-                    best_len, best = n, (concept, " ".join(words[i:i + n]))
-                    break
-            for bucket in self._buckets_of_word(words[i]):
-                for entry in self._wild.get(bucket, ()):
-                    n = self._wild_match_len(entry[0], words, i)
-                    if n > best_len:
-                        best_len, best = n, (entry[1], entry[2])
+            longest = longest_from.get(word)
+            if longest:
+                for n in range(min(longest, count - i), 0, -1):
+                    concept = exact.get(tuple(words[i:i + n]))
+                    if concept is not None:
+                        best_len, best = n, (concept, " ".join(words[i:i + n]))
+                        break
+            head, tail = word[:_KEY], word[-_KEY:]
+            if other or word in equal or head in prefix or tail in suffix:
+                candidates = (*equal.get(word, ()), *prefix.get(head, ()),
+                              *suffix.get(tail, ()), *other)
+                for patterns, concept, term in candidates:
+                    n = len(patterns)
+                    if n > best_len and i + n <= count and all(
+                            self._word_matches(p, words[i + k]) for k, p in enumerate(patterns)):
+                        best_len, best = n, (concept, term)
             if best:
                 found.append(Match(best[0], i, best[1]))
                 i += best_len
