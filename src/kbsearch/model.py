@@ -107,6 +107,8 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     locale: str = "en"
+    with_facets: bool = True    # callers that show no facets (countries, missions) skip them
+    with_snippets: bool = True  # … or no snippets
 
 
 @dataclass(frozen=True)

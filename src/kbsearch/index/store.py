@@ -113,7 +113,9 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
         f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
         f.TITLE: doc.title, f.TITLE_COLUMN: doc.title.encode("utf-8"),
         f.SUMMARY: doc.summary, f.CONTENT: doc.text,
-        f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source}, ensure_ascii=False),
+        # The document without its text, which CONTENT already holds.
+        f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source, "text": None},
+                                    ensure_ascii=False),
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,

@@ -69,8 +69,8 @@ def process_file(path: Path, source: str) -> Outcome:
 
 
 def warm_up() -> None:
-    """Build the vocabularies and language profiles once, before worker processes fork, so
-    that each worker inherits them instead of building its own."""
+    """Build the vocabularies and language profiles when a worker process starts, rather
+    than in the middle of its first file."""
     from kbsearch.ingest.langid import detect_language
     from kbsearch.vocab import countries, sectors
     countries.matcher()
@@ -88,9 +88,10 @@ def process_files(pairs: list[tuple[Path, str]]) -> Iterator[Outcome]:
     if workers < 2 or len(pairs) < PARALLEL_FROM:
         yield from map(_process_pair, pairs)
         return
-    warm_up()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    # Spawned, not forked: a fork would inherit the index lock, and children of a killed
+    # indexer would keep holding it.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=warm_up) as pool:
         yield from pool.imap(_process_pair, pairs, chunksize=8)
 
 

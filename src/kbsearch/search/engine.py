@@ -123,12 +123,14 @@ class SearchEngine:
             base = words.some
             final = _filtered(base, (*selections.values(), dates))
         counts = fc.disjunctive_counts(self._cache, base, selections, dates,
-                                       _single_year(request) is not None)
+                                       _single_year(request) is not None) \
+            if request.with_facets else {}
         ordered = self._order(final, words, request)
         start = (request.page - 1) * request.page_size
         page = ordered[start:start + request.page_size]
         query = words.query if words else None
-        hits = tuple(self._hit(docnum, score, query) for docnum, score in page)
+        hits = tuple(self._hit(docnum, score, query if request.with_snippets else None)
+                     for docnum, score in page)
         total = int(final.sum())
         return SearchResult(request=request, total=total, hits=hits,
                             facets=self._facets(counts, request), suggestion=suggestion,
@@ -265,7 +267,8 @@ class SearchEngine:
             if docnum is None:
                 return None
             stored = self._searcher.stored_fields(docnum)
-            return {**json.loads(stored[f.DOCUMENT_JSON]), "id": doc_id}
+            return {**json.loads(stored[f.DOCUMENT_JSON]), "id": doc_id,
+                    "text": stored[f.CONTENT]}
 
     def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
         """Documents like this one: by its key terms, then by shared countries and sectors."""

@@ -33,7 +33,7 @@ def _all_hits(engine: SearchEngine, request: SearchRequest) -> list[dict]:
 
 def countries_index(engine: SearchEngine, locale: str) -> list[dict]:
     """Every country with documents, A to Z in the interface language."""
-    result = engine.search(SearchRequest(page_size=1, locale=locale))
+    result = engine.search(SearchRequest(page_size=1, locale=locale, with_snippets=False))
     found = [{"code": v.value, "name": v.label, "count": v.count,
               "initial": fold(v.label)[:1].upper()} for v in result.facets["country"]]
     return sorted(found, key=lambda c: fold(c["name"]))
@@ -46,20 +46,20 @@ def country_overview(engine: SearchEngine, code: str, locale: str,
     code = code.upper()
     if code not in country_vocab.codes():
         return None
-    mine = SearchRequest(countries=(code,), locale=locale)
-    everything = engine.search(replace(mine, page_size=1))
+    everything = engine.search(SearchRequest(countries=(code,), locale=locale, page_size=1,
+                                             with_snippets=False))
+    plain = {"locale": locale, "with_facets": False, "with_snippets": False}
     sheets = _all_hits(engine, SearchRequest(countries=(code,), types=("factsheet",),
-                                             sort="newest", locale=locale))
+                                             sort="newest", **plain))
     agency = next((s for s in sheets if not s["reference"] and s["countries"][:1] == [code]),
                   None)
     reference = next((s for s in sheets if s["reference"]), None)
     news = engine.search(SearchRequest(countries=(code,), types=("news",), sort="newest",
-                                       page_size=LATEST_NEWS, locale=locale))
+                                       page_size=LATEST_NEWS, **plain))
     missions = _all_hits(engine, SearchRequest(countries=(code,), types=("mission",),
-                                               sort="newest", locale=locale))
+                                               sort="newest", **plain))
     events = engine.search(SearchRequest(countries=(code,), types=("event",), date_from=today,
-                                         sort="oldest", page_size=UPCOMING_EVENTS,
-                                         locale=locale))
+                                         sort="oldest", page_size=UPCOMING_EVENTS, **plain))
     return {
         "code": code,
         "name": country_vocab.name(code, locale),
@@ -101,9 +101,9 @@ def missions(engine: SearchEngine, locale: str, countries: tuple[str, ...] = (),
     """Every mission, by year, with its destination, dates, sectors and companies, and the
     country and sector facets to narrow them."""
     request = SearchRequest(types=("mission",), countries=countries, sectors=sectors,
-                            sort="newest", locale=locale)
+                            sort="newest", locale=locale, with_snippets=False)
     facets = engine.search(replace(request, page_size=1)).facets
-    hits = _all_hits(engine, request)
+    hits = _all_hits(engine, replace(request, with_facets=False))
     for hit in hits:
         hit["companies"] = (engine.document(hit["id"]) or {}).get("companies", [])
         hit["destination"] = [facet_label("country", c, locale) for c in hit["countries"]]
@@ -114,7 +114,7 @@ def missions(engine: SearchEngine, locale: str, countries: tuple[str, ...] = (),
 
 def sectors_index(engine: SearchEngine, locale: str) -> list[dict]:
     """Every sector with its document count, in the interface language."""
-    result = engine.search(SearchRequest(page_size=1, locale=locale))
+    result = engine.search(SearchRequest(page_size=1, locale=locale, with_snippets=False))
     counts = {v.value: v.count for v in result.facets["sector"]}
     return [{"slug": s, "name": sector_vocab.label(s, locale), "count": counts.get(s, 0)}
             for s in sector_vocab.slugs()]
