@@ -67,7 +67,7 @@ class SearchEngine:
         index = open_index(self.index_dir)
         self._searcher = index.searcher()
         reader = self._searcher.reader()
-        self._builder = QueryBuilder(index.schema)
+        self._builder = QueryBuilder(index.schema, reader)
         self._cache = fc.FacetCache(reader)
         self._ids = [v or "" for v in _column(reader, f.ID_FIELD, self._cache.size)]
         self._docnum = {doc_id: n for n, doc_id in enumerate(self._ids)
@@ -169,9 +169,10 @@ class SearchEngine:
         if len(folded) < 4 or not folded.isalpha() or \
                 self._spell_reader.doc_frequency(f.SPELL, folded):
             return None
-        found = self._corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 8 else 2)
-        # People rarely mistype the first letter: `voedings` is not a typo for `holdings`.
-        found = [w for w in found if w[0] == folded[0]]
+        # People rarely mistype the first letter (`voedings` is no typo for `holdings`), and
+        # keeping it narrows the search through the dictionary a lot.
+        found = self._corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 8 else 2,
+                                        prefix=1)
         if not found:
             return None
         # The fewest edits first (`wallone` → `wallonne`, not `wallonnes`), then the most used.

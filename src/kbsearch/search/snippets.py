@@ -12,6 +12,9 @@ from whoosh import highlight
 
 SNIPPET_FRAGMENTS = 2
 FRAGMENT_CHARS = 160
+# Only the start of a text is analysed for snippets: analysing whole long documents for every
+# hit cost most of a results page, and the best fragments are rarely far in.
+SNIPPET_SCAN_CHARS = 4000
 
 
 class MarkFormatter(highlight.Formatter):
@@ -40,7 +43,7 @@ def snippet(text: str, terms: set[str], analyzer, fallback: str) -> str:
     found = ""
     if terms and text:
         found = highlight.highlight(
-            text, terms, analyzer,
+            text[:SNIPPET_SCAN_CHARS], terms, analyzer,
             highlight.ContextFragmenter(maxchars=FRAGMENT_CHARS, surround=60),
             MarkFormatter(), top=SNIPPET_FRAGMENTS, minscore=1)
     return found or html.escape(fallback[:2 * FRAGMENT_CHARS], quote=False)
