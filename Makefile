@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean translations chromium
+.PHONY: run test bench clean translations chromium wrk
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,19 @@ run: $(STAMP)
 	$(BIN)/kbsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
 ## test: run the test suite (the browser tests need Chromium: installed here when possible)
-test: $(STAMP) chromium
+test: $(STAMP) chromium wrk
 	$(BIN)/python -m pytest
+
+## bench: the performance benchmark at 10,000 and 100,000 documents (long); bench/README.md
+bench: $(STAMP) wrk
+	$(BIN)/python -m bench
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	      || echo "!!!!! could not install wrk: HTTP benchmarks will be skipped"; \
+	  else echo "!!!!! wrk is missing: HTTP benchmarks will be skipped"; fi; }
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \

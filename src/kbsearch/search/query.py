@@ -294,7 +294,11 @@ class QueryBuilder:
         if compound is not None:
             per_field.append(compound)
         if not per_field:
-            return None
+            # Words the index never saw still count as a clause (nothing meets it); only
+            # words that every analyzer drops (stop words) leave no clause at all.
+            analysed = any(self.analyse(name, " ".join(alternative.words))
+                           for name in self.text_fields)
+            return wq.NullQuery if analysed else None
         combined = wq.Or(per_field)
         return combined.with_boost(alternative.boost) if alternative.boost != 1.0 else combined
 
