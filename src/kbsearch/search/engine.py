@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -26,12 +25,12 @@ from kbsearch.search import facets as fc
 from kbsearch.search.completion import Suggestion, complete
 from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
 from kbsearch.search.snippets import snippet
+from kbsearch.search.vectors import VectorScorer
 from kbsearch.vocab.labels import facet_label
 from kbsearch.vocab.text import fold
 
-# Relevance is re-ranked among this many top documents, with a mild boost for recent news and
-# missions (fact sheets and events do not age the same way).
-RERANK_DEPTH = 100
+# Relevance gets a mild boost for recent news and missions (fact sheets and events do not age
+# the same way).
 # Below this many documents meeting every clause, those meeting some are shown after them.
 EXTEND_BELOW = 10
 RECENCY_WEIGHT = 0.25
@@ -51,6 +50,7 @@ class _WordMatches:
     all: np.ndarray
     some: np.ndarray
     base: np.ndarray
+    scores: np.ndarray
 
 
 class SearchEngine:
@@ -78,6 +78,8 @@ class SearchEngine:
         self._titles = [(fold(t), t, i) for t, i, alive in
                         zip(titles, self._ids, self._cache.alive) if alive and t]
         self._corrector = self._searcher.corrector(f.SPELL)
+        self._scorer = VectorScorer(self._searcher, self._cache.size)
+        self._rerank_weights = self._rerank_weight_vector()
         self._spell_reader = reader
 
     def refresh(self) -> bool:
@@ -137,30 +139,28 @@ class SearchEngine:
                             matched_all=int((final & words.all).sum()) if words else total)
 
     def _match_words(self, parsed: ParsedQuery) -> _WordMatches:
-        """Which documents meet every clause, which meet some, and how many each meets.
+        """Which documents meet every clause, which meet some, how many each meets, and the
+        relevance score of each (BM25F, re-weighted).
 
         Every clause is preferred; when fewer than a page of documents meet them all, those
         that meet some follow, ranked by how many they meet.
         """
         clauses = [q for q in (self._builder.clause(c) for c in parsed.must) if q is not None]
         met = np.zeros(self._cache.size, dtype=np.int32)
+        scores = np.zeros(self._cache.size, dtype=np.float32)
         for clause in clauses:
-            met += self._matching(clause)
+            mask, clause_scores = self._scorer.evaluate(clause)
+            met += mask
+            scores += clause_scores
         allowed = self._cache.alive.copy()
         excluded = self._builder.exclusions(parsed)
         if excluded is not None:
-            allowed &= ~self._matching(excluded)
+            allowed &= ~self._scorer.evaluate(excluded)[0]
         every = (met == len(clauses)) & allowed if clauses else np.zeros_like(allowed)
         some = (met > 0) & allowed
         base = every if every.sum() >= EXTEND_BELOW or len(clauses) < 2 else some
         query = clauses[0] if len(clauses) == 1 else wq.Or(clauses) if clauses else None
-        return _WordMatches(query, met, every, some, base)
-
-    def _matching(self, query) -> np.ndarray:
-        mask = np.zeros(self._cache.size, dtype=bool)
-        docs = np.fromiter(self._searcher.docs_for_query(query), dtype=np.int64)
-        mask[docs] = True
-        return mask & self._cache.alive
+        return _WordMatches(query, met, every, some, base, scores * self._rerank_weights)
 
     def _correct(self, word: str) -> str | None:
         """The nearest word the index knows, for a word it does not (none for short words,
@@ -180,43 +180,32 @@ class SearchEngine:
                                          -self._spell_reader.doc_frequency(f.SPELL, w), w))
 
     def _order(self, final: np.ndarray, words: _WordMatches | None, request: SearchRequest):
-        """(docnum, score) of every selected document in the requested order."""
+        """(docnum, score) of the selected documents in the requested order, as far as the
+        requested page."""
         selected = np.flatnonzero(final)
+        wanted = request.page * request.page_size
         if request.sort != "relevance" or words is None or words.query is None:
             # By date (newest first unless asked otherwise); undated documents last.
             days = self._cache.day[selected]
             keys = np.where(days == fc.NO_DATE, np.iinfo(np.int64).max,
                             days if request.sort == "oldest" else -days)
-            return [(int(d), 0.0) for d in selected[np.lexsort((selected, keys))]]
-        depth = max(RERANK_DEPTH, request.page * request.page_size)
-        ordered = []
-        # Documents meeting every clause first, then the others by how many they meet.
-        for tier in (final & words.all, final & ~words.all):
-            docs = np.flatnonzero(tier)
-            if not len(docs):
-                continue
-            results = self._searcher.search(words.query, filter=set(docs.tolist()), limit=depth)
-            scored = [(hit.docnum, self._reranked(hit.docnum, hit.score)) for hit in results]
-            ranked = {d for d, _ in scored}
-            scored += [(int(d), 0.0) for d in docs if int(d) not in ranked]
-            scored.sort(key=lambda pair: (-words.met[pair[0]], -pair[1], pair[0]))
-            ordered += scored
-        return ordered
+            return [(int(d), 0.0) for d in selected[np.lexsort((selected, keys))][:wanted]]
+        # Documents meeting every clause first, then by how many they meet, then by score.
+        scores = words.scores[selected]
+        order = np.lexsort((selected, -scores, -words.met[selected]))[:wanted]
+        return [(int(selected[i]), float(scores[i])) for i in order]
 
-    def _reranked(self, docnum: int, score: float) -> float:
-        """Reference sheets weigh less; recent news and missions gain up to +25 %, the gain
-        halving every 4 years."""
-        if self._cache.reference[docnum]:
-            score *= REFERENCE_WEIGHT
-        doc_type = self._cache.single["type"]
-        type_index = doc_type.of_doc[docnum]
-        if type_index < 0 or doc_type.values[type_index] not in AGING_TYPES:
-            return score
-        day = int(self._cache.day[docnum])
-        if day == fc.NO_DATE:
-            return score
-        age_years = max(0.0, (self.today.toordinal() - day) / 365.25)
-        return score * (1 + RECENCY_WEIGHT * math.pow(0.5, age_years / RECENCY_HALF_LIFE_YEARS))
+    def _rerank_weight_vector(self) -> np.ndarray:
+        """Per document: reference sheets weigh less; recent news and missions gain up to
+        +25 %, the gain halving every 4 years."""
+        cache = self._cache
+        weights = np.where(cache.reference, REFERENCE_WEIGHT, 1.0)
+        types = cache.single["type"]
+        aging = np.isin(types.of_doc, [i for i, t in enumerate(types.values) if t in AGING_TYPES])
+        dated = aging & (cache.day != fc.NO_DATE)
+        age_years = np.maximum(0.0, (self.today.toordinal() - cache.day) / 365.25)
+        boost = 1 + RECENCY_WEIGHT * np.power(0.5, age_years / RECENCY_HALF_LIFE_YEARS)
+        return (weights * np.where(dated, boost, 1.0)).astype(np.float32)
 
     def _hit(self, docnum: int, score: float, query) -> Hit:
         stored = self._searcher.stored_fields(docnum)

@@ -14,7 +14,7 @@ SNIPPET_FRAGMENTS = 2
 FRAGMENT_CHARS = 160
 # Only the start of a text is analysed for snippets: analysing whole long documents for every
 # hit cost most of a results page, and the best fragments are rarely far in.
-SNIPPET_SCAN_CHARS = 4000
+SNIPPET_SCAN_CHARS = 2500
 
 
 class MarkFormatter(highlight.Formatter):
