@@ -1,7 +1,8 @@
 """The benchmark: generate corpora, index them, measure, and write the table into README.md.
 
     python -m bench                       # 10,000 and 100,000 documents (long)
-    python -m bench --sizes 10000         # one size
+    python -m bench --sizes 10000         # one size (other sizes measured before in the same
+                                          # --work folder stay in the table)
     python -m bench --quick               # 1,000 documents, short runs: a smoke test
 
 Corpora and indexes are kept under --work (default .bench/) and reused when present.
@@ -123,7 +124,8 @@ def table(runs: list[dict]) -> str:
         row(f"`/api/search` + facets, {clients} clients: req/s, p50 / p95 / p99 ms, errors",
             lambda r, c=clients: "skipped" if "skipped" in r["http"] else
             (lambda h: f"{h['throughput']:.0f}, {h['p50']:.0f} / {h['p95']:.0f} / "
-                       f"{h['p99']:.0f}, {h['errors']}")(r["http"][c]))
+                       f"{h['p99']:.0f}, {h['errors']}")(
+                r["http"].get(c) or r["http"][str(c)]))  # JSON turns the keys into text
     row("serving worker peak RSS, MB", lambda r: f"{r.get('worker_peak_rss_mb', 0):.0f}")
     return "\n".join(lines)
 
@@ -152,8 +154,13 @@ def main() -> None:
     if args.quick:
         args.sizes, args.queries, args.http_seconds = [1000], 40, 2
     args.work.mkdir(parents=True, exist_ok=True)
+    saved = args.work / "results.json"
+    earlier = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else []
     runs = [measure(size, args.work, args.queries, args.http_seconds) for size in args.sizes]
-    (args.work / "results.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    # Sizes measured by an earlier run in the same work folder stay in the table.
+    runs = sorted([r for r in earlier if r["size"] not in args.sizes] + runs,
+                  key=lambda r: r["size"])
+    saved.write_text(json.dumps(runs, indent=1), encoding="utf-8")
     write_readme(args.readme, runs, "python -m bench " + " ".join(sys.argv[1:]))
     print(table(runs))
 
