@@ -56,6 +56,8 @@ def running_server(index_dir: Path, workers: int = 2):
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            raise RuntimeError("kbsearch serve did not answer within a minute")
         yield base, process
     finally:
         process.terminate()

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
+
+from bench.http_load import running_server
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("KBSEARCH_CHROMIUM") or shutil.which("chromium") or \
@@ -27,32 +24,10 @@ BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(corpus_index):
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kbsearch.cli", "serve", "--index", str(corpus_index),
-         "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/api/openapi.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("kbsearch serve did not start")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with running_server(corpus_index, workers=2) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")
