@@ -21,7 +21,6 @@ from kbsearch.index import schema as f
 # Multi-valued facets and the single-valued ones, by request attribute.
 MULTI = {"country": f.COUNTRY, "sector": f.SECTOR}
 SINGLE = {"type": f.TYPE, "language": f.LANGUAGE}
-FACETS = ("country", "sector", "type", "language", "year")
 NO_DATE = 0
 
 
