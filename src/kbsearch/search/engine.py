@@ -69,11 +69,11 @@ class SearchEngine:
         reader = self._searcher.reader()
         self._builder = QueryBuilder(index.schema, reader)
         self._cache = fc.FacetCache(reader)
-        self._ids = [v or "" for v in _column(reader, f.ID_FIELD, self._cache.size)]
+        self._ids = [v or "" for v in fc.read_column(reader, f.ID_FIELD, self._cache.size)]
         self._docnum = {doc_id: n for n, doc_id in enumerate(self._ids)
                         if doc_id and self._cache.alive[n]}
         titles = [(v or b"").decode("utf-8") for v in
-                  _column(reader, f.TITLE_COLUMN, self._cache.size)]
+                  fc.read_column(reader, f.TITLE_COLUMN, self._cache.size)]
         # Folded once here, so completion scans titles without folding per keystroke.
         self._titles = [(fold(t), t, i) for t, i, alive in
                         zip(titles, self._ids, self._cache.alive) if alive and t]
@@ -320,13 +320,6 @@ def _typo_distance(typed: str, word: str) -> float:
             for i in range(1, len(longer))):
         return 0.5
     return float(damerau_levenshtein(typed, word))
-
-
-def _column(reader, field: str, size: int) -> list:
-    if not reader.has_column(field):
-        return [None] * size
-    column = reader.column_reader(field)
-    return [column[i] for i in range(size)]
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -24,6 +24,14 @@ SINGLE = {"type": f.TYPE, "language": f.LANGUAGE}
 NO_DATE = 0
 
 
+def read_column(reader, field: str, size: int) -> list:
+    """Every document's value of a sortable field (None throughout when no document has one)."""
+    if not reader.has_column(field):
+        return [None] * size
+    column = reader.column_reader(field)
+    return [column[i] for i in range(size)]
+
+
 @dataclass
 class _MultiValued:
     """A facet where a document can hold several values: (document, value) pairs."""
@@ -57,10 +65,7 @@ class FacetCache:
                                   dtype=bool)
 
     def _column(self, reader, field: str) -> list:
-        if not reader.has_column(field):
-            return [None] * self.size
-        column = reader.column_reader(field)
-        return [column[i] for i in range(self.size)]
+        return read_column(reader, field, self.size)
 
     def _read_multi(self, reader, field: str) -> _MultiValued:
         index: dict[str, int] = {}
