@@ -5,6 +5,7 @@ import pytest
 from whoosh import query as wq
 
 from kbsearch.search.query import parse_query
+from tests.conftest import REPO
 from kbsearch.search.vectors import VectorScorer
 
 
@@ -26,3 +27,37 @@ def test_and_requires_every_part(engine):
     mask, _ = VectorScorer(engine._searcher, engine._cache.size).evaluate(wq.And(clauses))
     expected = {hit.docnum for hit in engine._searcher.search(wq.And(clauses), limit=None)}
     assert set(np.flatnonzero(mask).tolist()) == expected and expected
+
+
+def test_block_reads_equal_whoosh_across_segments_and_deletions(tmp_path):
+    """Postings read a block at a time give Whoosh's documents and scores, also when an update
+    left several segments and deleted documents behind."""
+    import shutil
+
+    from kbsearch.index import schema as f
+    from kbsearch.index.store import build_index, open_index
+    from kbsearch.search.postings import PostingsReader, walk
+
+    kb = tmp_path / "kb"
+    shutil.copytree(REPO / "corpus" / "news", kb)
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    changed = sorted(kb.rglob("*.md"))[:3]
+    for path in changed[:2]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nMise à jour : export.\n",
+                        encoding="utf-8")
+    changed[2].unlink()
+    build_index([kb], index_dir)
+
+    with open_index(index_dir).searcher() as searcher:
+        assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+        reader = PostingsReader(searcher)
+        terms = [(field, text) for field in (f.body_field("fr"), f.title_field("fr"))
+                 for text in list(searcher.lexicon(field))[::7]]
+        assert len(terms) > 100
+        for field, text in terms:
+            text = text.decode("utf-8")
+            ids, scores = reader.read(field, text)
+            expected_ids, expected_scores = walk(searcher, wq.Term(field, text))
+            assert ids.tolist() == expected_ids.tolist(), (field, text)
+            assert scores == pytest.approx(expected_scores, rel=1e-5), (field, text)

@@ -3,7 +3,7 @@
 Whoosh scores a query by walking a tree of matchers in Python, one posting at a time; for a
 word searched in a dozen fields, with its concept and correction alternatives, that tree is
 deep and a common word costs hundreds of milliseconds. Here each term's postings are read once
-per searcher, with Whoosh's own BM25F score per posting, into numpy arrays; a query is then
+per searcher, with Whoosh's own BM25F score per posting, into numpy arrays (see postings); a query is then
 unions (sums), intersections (sums where all match) and boosts over whole arrays. The scores
 are Whoosh's: a test compares both on the same queries.
 """
@@ -15,6 +15,8 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as wq
 
+from kbsearch.search.postings import PostingsReader, walk
+
 CACHED_TERMS = 20_000
 
 
@@ -24,6 +26,7 @@ class VectorScorer:
     def __init__(self, searcher, size: int):
         self.searcher = searcher
         self.size = size
+        self._postings = PostingsReader(searcher)
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def evaluate(self, query) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +62,7 @@ class VectorScorer:
         key = (field, text)
         cached = self._terms.get(key)
         if cached is None:
-            cached = self._read_postings(wq.Term(field, text))
+            cached = self._postings.read(field, text)
             self._terms[key] = cached
             if len(self._terms) > CACHED_TERMS:
                 self._terms.popitem(last=False)
@@ -72,18 +75,8 @@ class VectorScorer:
         scores[ids] = values
         return mask, scores
 
-    def _read_postings(self, query) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, scores) of a query, read through Whoosh's matcher once."""
-        ids, values = [], []
-        matcher = query.matcher(self.searcher)
-        while matcher.is_active():
-            ids.append(matcher.id())
-            values.append(matcher.score())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(values, dtype=np.float32)
-
     def _walk(self, query) -> tuple[np.ndarray, np.ndarray]:
-        ids, values = self._read_postings(query)
+        ids, values = walk(self.searcher, query)
         mask = np.zeros(self.size, dtype=bool)
         mask[ids] = True
         scores = np.zeros(self.size, dtype=np.float32)
