@@ -17,7 +17,7 @@ from kbsearch.index.analysis import (compound_analyzer, cjk_analyzer, generic_an
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")

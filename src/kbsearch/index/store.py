@@ -30,7 +30,7 @@ from whoosh.writing import IndexWriter
 
 from kbsearch.errors import IndexLocked, IndexMissing
 from kbsearch.index import schema as f
-from kbsearch.ingest.pipeline import iter_files, process_files
+from kbsearch.ingest.pipeline import PARALLEL_FROM, index_workers, iter_files, process_files
 from kbsearch.model import Document
 
 CURRENT = "CURRENT"
@@ -119,7 +119,7 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
-        f.SPELL: f"{doc.title}\n{doc.text}",
+        f.SPELL: f"{doc.title}\n{doc.summary}",
     }
     if doc.language in f.COMPOUND_LANGUAGES:
         fields[f.COMPOUND] = f"{doc.title}\n{doc.text}"
@@ -213,9 +213,11 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
         manifest = read_manifest(base)
         files = _sources(sources)
         generation = _new_generation(index_dir, base)
-        writer = whoosh_index.open_dir(str(generation)).writer()
+        seen, changed = _changed_files(files, manifest, report)
+        writer = _open_writer(generation, len(changed))
         try:
-            seen = _write_files(writer, files, manifest, report, progress)
+            _write_changed(writer, changed, len(files) - len(changed), len(files), manifest,
+                           report, progress)
             roots = {root for _, root, _ in files}
             for doc_id in [i for i, e in manifest.items() if e["root"] in roots and i not in seen]:
                 writer.delete_by_term(f.ID_FIELD, doc_id)
@@ -243,12 +245,10 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
     return report
 
 
-def _write_files(writer: IndexWriter, files, manifest: dict, report: IndexReport,
-                 progress) -> set[str]:
-    """Add or update each changed file; returns the ids of every file still present.
+def _changed_files(files, manifest: dict, report: IndexReport):
+    """(ids of every file still present, files whose content is new or changed).
 
-    Unchanged files (same content hash) are skipped without being parsed; changed ones are read
-    and extracted in parallel processes while this one writes the index.
+    Unchanged files (same content hash) are counted and skipped without being parsed.
     """
     seen: set[str] = set()
     changed: list[tuple[Path, str, str, str, str]] = []
@@ -265,12 +265,28 @@ def _write_files(writer: IndexWriter, files, manifest: dict, report: IndexReport
             report.unchanged += 1
         else:
             changed.append((path, root, source, doc_id, digest))
-    done = len(files) - len(changed)
+    return seen, changed
+
+
+def _open_writer(generation: Path, changes: int):
+    """A writer for the run: for a bulk of changes, one that spreads Whoosh's analysis and
+    segment writing over the cores (each writes segments of its own, merged later)."""
+    ix = whoosh_index.open_dir(str(generation))
+    workers = index_workers()
+    if workers < 2 or changes < PARALLEL_FROM:
+        return ix.writer()
+    # Spawned like the extraction workers, so no child inherits the index lock.
+    return ix.writer(procs=workers, multisegment=True, start_method="spawn", batchsize=64)
+
+
+def _write_changed(writer: IndexWriter, changed, done: int, total: int, manifest: dict,
+                   report: IndexReport, progress) -> None:
+    """Add or update each changed file, read and extracted in parallel processes."""
     for (path, root, source, doc_id, digest), outcome in zip(
             changed, process_files([(path, source) for path, _, source, _, _ in changed])):
         done += 1
         if progress:
-            progress(done, len(files))
+            progress(done, total)
         if outcome.document is None:
             report.errors.append((source, outcome.error or "unreadable"))
             continue  # the previous version, if any, stays searchable
@@ -280,4 +296,3 @@ def _write_files(writer: IndexWriter, files, manifest: dict, report: IndexReport
         else:
             report.added += 1
         manifest[doc_id] = {"root": root, "source": source, "hash": digest}
-    return seen

@@ -82,9 +82,15 @@ def _process_pair(pair: tuple[Path, str]) -> Outcome:
     return process_file(*pair)
 
 
+def index_workers() -> int:
+    """How many processes indexing may use: the setting, else every core."""
+    cores = os.cpu_count() or 1
+    return min(cores, int(config.get("index_workers")) or cores)
+
+
 def process_files(pairs: list[tuple[Path, str]]) -> Iterator[Outcome]:
     """process_file over many (path, source) pairs, in order, on every core when it pays."""
-    workers = min(os.cpu_count() or 1, int(config.get("index_workers")) or os.cpu_count() or 1)
+    workers = index_workers()
     if workers < 2 or len(pairs) < PARALLEL_FROM:
         yield from map(_process_pair, pairs)
         return

@@ -25,11 +25,21 @@ NO_DATE = 0
 
 
 def read_column(reader, field: str, size: int) -> list:
-    """Every document's value of a sortable field (None throughout when no document has one)."""
-    if not reader.has_column(field):
-        return [None] * size
-    column = reader.column_reader(field)
-    return [column[i] for i in range(size)]
+    """Every document's value of a sortable field (None where a segment has none).
+
+    Segment by segment: Whoosh's own multi-segment column reader misplaces documents when
+    a segment lacks the column (say, one holding only fact sheets without dates).
+    """
+    values: list = []
+    for leaf, offset in reader.leaf_readers():
+        values.extend([None] * (offset - len(values)))
+        count = leaf.doc_count_all()
+        if leaf.has_column(field):
+            column = leaf.column_reader(field)
+            values.extend(column[i] for i in range(count))
+        else:
+            values.extend([None] * count)
+    return values + [None] * (size - len(values))
 
 
 @dataclass
