@@ -58,7 +58,10 @@ def corpus_documents(engine):
 @pytest.fixture(scope="session")
 def app(corpus_index):
     from kbsearch.web.app import create_app
-    return create_app({"INDEX_DIR": str(corpus_index), "TESTING": True, "TODAY": "2025-01-01"})
+    from kbsearch.web.state import close_engine
+    app = create_app({"INDEX_DIR": str(corpus_index), "TESTING": True, "TODAY": "2025-01-01"})
+    yield app
+    close_engine(app)
 
 
 @pytest.fixture

@@ -67,9 +67,12 @@ def test_sources_are_paths_relative_to_the_folder_indexed(kb, tmp_path):
     (kb / "sub").mkdir()
     (kb / "sub" / "inde.txt").write_text("Mission en Inde\nÀ Mumbai.\n")
     build_index([kb], index_dir)
+    assert titles(index_dir, "Mumbai") == {"Mission en Inde"}
     engine = SearchEngine(index_dir)
-    hit = engine.search(SearchRequest(query="Mumbai")).hits[0]
-    assert hit.source == "sub/inde.txt"
+    try:
+        assert engine.search(SearchRequest(query="Mumbai")).hits[0].source == "sub/inde.txt"
+    finally:
+        engine.close()
 
 
 def test_rebuild_starts_from_scratch(kb, tmp_path):
@@ -111,6 +114,7 @@ def test_searching_while_indexing_works_and_refresh_switches_without_restart(kb,
     assert engine.refresh()
     assert engine.search(SearchRequest(query="Shanghai")).total == 1
     assert not engine.refresh()  # nothing new
+    engine.close()
 
 
 def test_a_second_indexer_is_turned_away_with_a_clear_message(kb, tmp_path):

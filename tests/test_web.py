@@ -191,17 +191,20 @@ def test_the_document_page_shows_text_metadata_source_and_related(client):
 def test_document_text_is_escaped(corpus_index, tmp_path):
     from kbsearch.index.store import build_index
     from kbsearch.web.app import create_app
+    from kbsearch.web.state import close_engine
     folder = tmp_path / "kb"
     folder.mkdir()
     (folder / "x.md").write_text("---\ntitle: Salon <img src=x onerror=alert(1)>\n---\n"
                                  "Texte <script>alert(2)</script> sur le Japon.\n")
     build_index([folder], tmp_path / "index")
-    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    app = create_app({"INDEX_DIR": str(tmp_path / "index")})
+    client = app.test_client()
     html = client.get("/search?q=Japon").get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     hit = client.get("/api/search?q=Japon").get_json()["hits"][0]
     page = client.get(f"/documents/{hit['id']}").get_data(as_text=True)
     assert "<script>alert(2)" not in page
+    close_engine(app)
 
 
 def test_the_compiled_translations_match_their_sources():

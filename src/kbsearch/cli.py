@@ -163,7 +163,8 @@ def search(query: str, country, sector, doc_type, lang, date_from, date_to, sort
         engine = SearchEngine(index_dir or config.index_dir())
     except KbsearchError as exc:
         raise click.ClickException(str(exc)) from None
-    result = engine.search(request)
+    with engine:
+        result = engine.search(request)
     if as_json:
         click.echo(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
         return

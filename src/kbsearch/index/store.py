@@ -274,9 +274,10 @@ def _open_writer(generation: Path, changes: int):
     ix = whoosh_index.open_dir(str(generation))
     workers = index_workers()
     if workers < 2 or changes < PARALLEL_FROM:
-        return ix.writer()
+        return ix.writer(compound=False)
     # Spawned like the extraction workers, so no child inherits the index lock.
-    return ix.writer(procs=workers, multisegment=True, start_method="spawn", batchsize=64)
+    return ix.writer(procs=workers, multisegment=True, start_method="spawn", batchsize=64,
+                     compound=False)
 
 
 def _write_changed(writer: IndexWriter, changed, done: int, total: int, manifest: dict,

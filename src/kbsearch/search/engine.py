@@ -95,6 +95,12 @@ class SearchEngine:
     def close(self) -> None:
         self._searcher.close()
 
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     @property
     def document_count(self) -> int:
         return int(self._cache.alive.sum())

@@ -22,7 +22,7 @@ from whoosh.util.numeric import byte_to_length
 
 # Whoosh keeps a field's length per document as one byte; this decodes all 256 at once.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 
 
 class PostingsReader:
@@ -92,9 +92,9 @@ def _block(matcher) -> tuple[np.ndarray, np.ndarray]:
     """The current block's document numbers and weights, decoded as arrays."""
     matcher._read_data()
     raw_ids, raw_weights = matcher._data[0], matcher._data[1]
-    ids = np.asarray(raw_ids, dtype=np.int64)
+    ids = np.asarray(raw_ids, dtype=np.int32)
     if not matcher._byteids:  # stored as gaps between document numbers
-        ids = np.cumsum(ids)
+        ids = np.cumsum(ids, dtype=np.int32)
     if raw_weights is None or isinstance(raw_weights, float):  # one weight for the block
         weights = np.full(len(ids), 1.0 if raw_weights is None else raw_weights,
                           dtype=np.float32)
@@ -123,4 +123,4 @@ def walk(searcher, query) -> tuple[np.ndarray, np.ndarray]:
         ids.append(matcher.id())
         values.append(matcher.score())
         matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(values, dtype=np.float32)
+    return np.array(ids, dtype=np.int32), np.array(values, dtype=np.float32)

@@ -17,7 +17,9 @@ from whoosh import query as wq
 
 from kbsearch.search.postings import PostingsReader, walk
 
-CACHED_TERMS = 20_000
+# Postings kept between queries, by size: a worker's memory stays bounded while the terms
+# people search often stay read (a common word at 100,000 documents is about 0.5 MB).
+CACHE_BYTES = 48 * 2**20
 
 
 class VectorScorer:
@@ -28,6 +30,7 @@ class VectorScorer:
         self.size = size
         self._postings = PostingsReader(searcher)
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._cached_bytes = 0
 
     def evaluate(self, query) -> tuple[np.ndarray, np.ndarray]:
         """(mask, scores) of `query` over every document number."""
@@ -64,8 +67,9 @@ class VectorScorer:
         if cached is None:
             cached = self._postings.read(field, text)
             self._terms[key] = cached
-            if len(self._terms) > CACHED_TERMS:
-                self._terms.popitem(last=False)
+            self._cached_bytes += _nbytes(cached)
+            while self._cached_bytes > CACHE_BYTES and len(self._terms) > 1:
+                self._cached_bytes -= _nbytes(self._terms.popitem(last=False)[1])
         else:
             self._terms.move_to_end(key)
         ids, values = cached
@@ -82,3 +86,7 @@ class VectorScorer:
         scores = np.zeros(self.size, dtype=np.float32)
         scores[ids] = values
         return mask, scores
+
+
+def _nbytes(postings: tuple[np.ndarray, np.ndarray]) -> int:
+    return postings[0].nbytes + postings[1].nbytes

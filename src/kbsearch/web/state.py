@@ -26,6 +26,14 @@ def get_engine() -> SearchEngine:
     return engine
 
 
+def close_engine(app) -> None:
+    """Close the app's engine, for hosts that drop an app but keep the process (tests);
+    a server worker keeps its engine until it exits."""
+    engine = app.extensions.get("kbsearch", {}).pop("engine", None)
+    if engine is not None:
+        engine.close()
+
+
 def today() -> dt.date:
     fixed = current_app.config.get("TODAY")
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
