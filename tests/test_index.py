@@ -50,6 +50,20 @@ def test_a_second_run_skips_unchanged_files_updates_changed_ones_and_deletes_rem
     assert titles(index_dir) == {"Salon à Osaka", "Mission en Chine"}
 
 
+def test_an_edit_of_the_same_size_is_seen_and_a_touched_file_is_not_reindexed(kb, tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    japan = kb / "japon.txt"
+    text = japan.read_text()
+    japan.write_text(text.replace("Tokyo", "Osaka"))  # same length, new content
+    report = build_index([kb], index_dir)
+    assert (report.updated, report.unchanged) == (1, 1)
+    assert titles(index_dir) == {"Mission au Maroc", "Salon à Osaka"}
+    os.utime(kb / "maroc.md")  # touched: newer, same content
+    report = build_index([kb], index_dir)
+    assert (report.updated, report.unchanged) == (0, 2)
+
+
 def test_broken_files_are_reported_while_the_rest_is_indexed_and_nothing_is_lost(kb, tmp_path):
     index_dir = tmp_path / "index"
     build_index([kb], index_dir)

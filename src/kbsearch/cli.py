@@ -14,7 +14,6 @@ from kbsearch import __version__, config
 from kbsearch.errors import InvalidParameter, KbsearchError
 from kbsearch.index.store import build_index
 from kbsearch.ingest.pipeline import Outcome, process
-from kbsearch.search.engine import SearchEngine
 from kbsearch.search.request import build_request
 from kbsearch.search.serialise import result_to_json
 from kbsearch.vocab import countries, sectors
@@ -159,6 +158,7 @@ def search(query: str, country, sector, doc_type, lang, date_from, date_to, sort
                                 sort, page, limit, locale)
     except InvalidParameter as exc:
         raise click.BadParameter(exc.reason, param_hint=f"--{exc.name}") from None
+    from kbsearch.search.engine import SearchEngine  # not needed by the other commands
     try:
         engine = SearchEngine(index_dir or config.index_dir())
     except KbsearchError as exc:

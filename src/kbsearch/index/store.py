@@ -99,7 +99,8 @@ def _schema_version(generation: Path) -> int | None:
 
 
 def read_manifest(generation: Path | None) -> dict[str, dict]:
-    """id → {root, source, hash} of every document in a generation built by this version."""
+    """id → {root, source, hash, size, mtime} of every document in a generation built by
+    this version."""
     if generation is None or _schema_version(generation) != f.SCHEMA_VERSION:
         return {}
     return _read_manifest_file(generation).get("documents", {})
@@ -193,10 +194,10 @@ def _sources(sources: Iterable[str | Path]) -> list[tuple[Path, str, str]]:
     found = []
     for source in sources:
         given = Path(source)
-        root = (given if given.is_dir() else given.parent).resolve()
+        folder = given if given.is_dir() else given.parent
+        root = str(folder.resolve())
         for path, _ in iter_files([given]):
-            relative = path.resolve().relative_to(root) if path.exists() else Path(path.name)
-            found.append((path, str(root), relative.as_posix()))
+            found.append((path, root, path.relative_to(folder).as_posix()))
     return found
 
 
@@ -248,23 +249,30 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
 def _changed_files(files, manifest: dict, report: IndexReport):
     """(ids of every file still present, files whose content is new or changed).
 
-    Unchanged files (same content hash) are counted and skipped without being parsed.
+    Unchanged files are counted and skipped without being parsed: those with the size and
+    modification time indexed last are not even read (as make and git do); the others are
+    compared by content hash, so a file merely touched or copied is not re-indexed.
     """
     seen: set[str] = set()
-    changed: list[tuple[Path, str, str, str, str]] = []
+    changed: list[tuple[Path, str, str, str, dict]] = []
     for path, root, source in files:
         doc_id = document_id(root, source)
         seen.add(doc_id)  # a file unreadable this time is still not a removed file
+        known = manifest.get(doc_id) or {}
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            stat = path.stat()
+            state = {"size": stat.st_size, "mtime": stat.st_mtime_ns}
+            if known.get("size") == state["size"] and known.get("mtime") == state["mtime"]:
+                report.unchanged += 1
+                continue
+            state["hash"] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             report.errors.append((source, f"cannot be read: {exc.strerror or exc}"))
             continue
-        known = manifest.get(doc_id)
-        if known and known["hash"] == digest:
+        if known.get("hash") == state["hash"]:
             report.unchanged += 1
         else:
-            changed.append((path, root, source, doc_id, digest))
+            changed.append((path, root, source, doc_id, state))
     return seen, changed
 
 
@@ -283,7 +291,7 @@ def _open_writer(generation: Path, changes: int):
 def _write_changed(writer: IndexWriter, changed, done: int, total: int, manifest: dict,
                    report: IndexReport, progress) -> None:
     """Add or update each changed file, read and extracted in parallel processes."""
-    for (path, root, source, doc_id, digest), outcome in zip(
+    for (path, root, source, doc_id, state), outcome in zip(
             changed, process_files([(path, source) for path, _, source, _, _ in changed])):
         done += 1
         if progress:
@@ -296,4 +304,4 @@ def _write_changed(writer: IndexWriter, changed, done: int, total: int, manifest
             report.updated += 1
         else:
             report.added += 1
-        manifest[doc_id] = {"root": root, "source": source, "hash": digest}
+        manifest[doc_id] = {"root": root, "source": source, **state}
