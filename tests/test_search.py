@@ -200,6 +200,19 @@ def test_suggest_completes_titles(engine):
     assert any(t.startswith("Mission princière") for t in titles)
 
 
+def test_the_title_index_finds_what_a_scan_of_every_title_finds(engine):
+    from kbsearch.search.completion import TitleIndex
+    titles = engine._titles
+    index = TitleIndex(titles)
+    words = sorted({w for folded, _, _ in titles for w in folded.split()})
+    prefixes = {w[:n] for w in words for n in (1, 3, 6)} | \
+        {folded[:30] for folded, _, _ in titles[::5]} | {"mission princiere a", "zzz"}
+    for prefix in sorted(prefixes):
+        wanted = [t for t in titles
+                  if t[0].startswith(prefix) or f" {prefix}" in f" {t[0]}"][:8]
+        assert index.starting_with(prefix, 8) == wanted, prefix
+
+
 QUERY_PIECES = st.sampled_from(['"', "-", "OR", "country:", "sector:auto", "type:", "lang:xx",
                                 "Japon", "mission", "日本", "*", ":", "(", "é", "'", "’", " "])
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+import numpy as np
+
 from kbsearch.vocab import countries, sectors
 from kbsearch.vocab.labels import facet_label
 from kbsearch.vocab.text import fold
@@ -48,12 +50,49 @@ def _starts(folded_name: str, prefix: str) -> bool:
     return folded_name.startswith(prefix) or f" {prefix}" in f" {folded_name}"
 
 
-def complete(prefix: str, locale: str, limit: int, present: dict[str, set[str]],
-             titles: list[tuple[str, str, str]]) -> list[Suggestion]:
-    """Up to `limit` suggestions; concepts only when some document carries them.
+class TitleIndex:
+    """Document titles found by the start of any of their words, without a scan.
 
-    `titles` holds (folded title, title, document id) for every document.
+    Every word start of every folded title is a key (its first KEY_BYTES bytes, to the end of
+    the title); keys are sorted, so the titles matching a prefix are one binary-searched
+    range. At 100,000 documents a scan of all titles per keystroke cost ~80 ms.
     """
+
+    KEY_BYTES = 16
+
+    def __init__(self, titles: list[tuple[str, str, str]]):
+        self.titles = titles  # (folded title, title, document id), in document order
+        keys, owners = [], []
+        for n, (folded, _, _) in enumerate(titles):
+            for start in [0] + [i + 1 for i, c in enumerate(folded) if c == " "]:
+                keys.append(folded[start:].encode("utf-8")[:self.KEY_BYTES])
+                owners.append(n)
+        keys_array = np.array(keys, dtype=f"S{self.KEY_BYTES}")
+        order = np.argsort(keys_array, kind="stable")
+        self.keys = keys_array[order]
+        self.owners = np.array(owners, dtype=np.int32)[order]
+
+    def starting_with(self, prefix: str, limit: int) -> list[tuple[str, str, str]]:
+        """The first `limit` titles, in document order, having a word that starts `prefix`."""
+        key = prefix.encode("utf-8")[:self.KEY_BYTES]
+        low = int(np.searchsorted(self.keys, key, side="left"))
+        if len(key) < self.KEY_BYTES:
+            high = int(np.searchsorted(self.keys, key + b"\xff", side="left"))
+        else:
+            high = int(np.searchsorted(self.keys, key, side="right"))
+        found = []
+        for n in np.unique(self.owners[low:high]):
+            title = self.titles[n]
+            if len(found) >= limit:
+                break
+            if len(key) < self.KEY_BYTES or _starts(title[0], prefix):
+                found.append(title)
+        return found
+
+
+def complete(prefix: str, locale: str, limit: int, present: dict[str, set[str]],
+             titles: TitleIndex) -> list[Suggestion]:
+    """Up to `limit` suggestions; concepts only when some document carries them."""
     wanted = fold(prefix).strip()
     if not wanted:
         return []
@@ -67,9 +106,6 @@ def complete(prefix: str, locale: str, limit: int, present: dict[str, set[str]],
             found.append(Suggestion(kind, value, facet_label(kind, value, locale), name))
     found.sort(key=lambda s: (not fold(s.matched).startswith(wanted), len(s.matched)))
     found = found[:limit]
-    for folded_title, title, doc_id in titles:
-        if len(found) >= limit:
-            break
-        if _starts(folded_title, wanted):
-            found.append(Suggestion("title", doc_id, title, title))
+    for _, title, doc_id in titles.starting_with(wanted, limit - len(found)):
+        found.append(Suggestion("title", doc_id, title, title))
     return found

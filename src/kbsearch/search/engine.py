@@ -22,7 +22,7 @@ from kbsearch.index import schema as f
 from kbsearch.index.store import current_generation, open_index
 from kbsearch.model import FacetValue, Hit, SearchRequest, SearchResult
 from kbsearch.search import facets as fc
-from kbsearch.search.completion import Suggestion, complete
+from kbsearch.search.completion import Suggestion, TitleIndex, complete
 from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
 from kbsearch.search.snippets import snippet
 from kbsearch.search.vectors import VectorScorer
@@ -74,9 +74,10 @@ class SearchEngine:
                         if doc_id and self._cache.alive[n]}
         titles = [(v or b"").decode("utf-8") for v in
                   fc.read_column(reader, f.TITLE_COLUMN, self._cache.size)]
-        # Folded once here, so completion scans titles without folding per keystroke.
         self._titles = [(fold(t), t, i) for t, i, alive in
                         zip(titles, self._ids, self._cache.alive) if alive and t]
+        self._title_index: TitleIndex | None = None  # built by the first completion
+        self._present: dict[str, set[str]] | None = None
         self._corrector = self._searcher.corrector(f.SPELL)
         self._scorer = VectorScorer(self._searcher, self._cache.size)
         self._rerank_weights = self._rerank_weight_vector()
@@ -304,9 +305,11 @@ class SearchEngine:
     def suggest(self, prefix: str, locale: str = "en", limit: int = 8) -> list[Suggestion]:
         """Completions of `prefix`: concept names in any language, then document titles."""
         with self._lock:
-            present = {name: set(self._cache.counts(name, self._cache.alive))
-                       for name in ("country", "sector")}
-            return complete(prefix, locale, limit, present, self._titles)
+            if self._title_index is None:
+                self._title_index = TitleIndex(self._titles)
+                self._present = {name: set(self._cache.counts(name, self._cache.alive))
+                                 for name in ("country", "sector")}
+            return complete(prefix, locale, limit, self._present, self._title_index)
 
 
 def _filtered(base: np.ndarray, masks) -> np.ndarray:
