@@ -83,18 +83,28 @@ class FoldedWordTokenizer(Tokenizer):
             if positions:
                 token.pos = pos
             if chars:
-                token.startchar = start_char + origin[match.start()]
-                token.endchar = start_char + origin[match.end()]
+                start, end = match.span()
+                if origin is not None:
+                    start, end = origin[start], origin[end]
+                token.startchar, token.endchar = start_char + start, start_char + end
             yield token
 
 
-def _original_offsets(text: str) -> list[int]:
-    """For each character of `fold(text)` (and its end), the offset it came from in `text`:
-    folding can lengthen (`œ` → `oe`) or drop (combining accents) characters."""
-    offsets = []
-    for i, char in enumerate(text):
-        offsets.extend([i] * len(fold(char)))
-    offsets.append(len(text))
+def _original_offsets(text: str) -> list[int] | None:
+    """For each character of `fold(text)` (and its end), the offset it came from in `text`,
+    or None when folding keeps every character in place. Folding can lengthen (`œ` → `oe`)
+    or drop (combining accents) characters; only those are walked one by one."""
+    irregular = [c for c in set(text) if len(fold(c)) != 1]
+    if not irregular:
+        return None
+    offsets: list[int] = []
+    last = 0
+    for match in re.finditer("|".join(map(re.escape, irregular)), text):
+        at = match.start()
+        offsets.extend(range(last, at))
+        offsets.extend([at] * len(fold(text[at])))
+        last = at + 1
+    offsets.extend(range(last, len(text) + 1))
     return offsets
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from babel.dates import format_date
 from flask import url_for
@@ -51,7 +52,14 @@ def params(request: SearchRequest) -> dict:
 
 
 def url(endpoint: str, request: SearchRequest, **extra) -> str:
-    return url_for(endpoint, **params(request), **extra)
+    return _with_query(url_for(endpoint), request, extra)
+
+
+def _with_query(path: str, request: SearchRequest, extra: dict) -> str:
+    """`path` with the request (and `extra`) as its query string. Encoded here rather than
+    by url_for, which cost a tenth of an API request when called for every facet value."""
+    query = urlencode({**params(request), **extra}, doseq=True)
+    return f"{path}?{query}" if query else path
 
 
 def toggled(request: SearchRequest, facet: str, value: str) -> SearchRequest:
@@ -122,7 +130,8 @@ def cleared(request: SearchRequest) -> SearchRequest:
 
 def toggle_urls(result: SearchResult, endpoint: str, **extra) -> dict[str, list[tuple]]:
     """facet → [(FacetValue, URL that toggles it)]."""
-    return {name: [(value, url(endpoint, toggled(result.request, name, value.value), **extra))
+    path = url_for(endpoint)
+    return {name: [(value, _with_query(path, toggled(result.request, name, value.value), extra))
                    for value in values]
             for name, values in result.facets.items()}
 
