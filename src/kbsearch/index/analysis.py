@@ -143,8 +143,11 @@ class CJKBigramFilter(Filter):
                 continue
             chars = [c for c in text if not c.isspace()]
             grams = ["".join(chars[i:i + 2]) for i in range(len(chars) - 1)] or chars
-            for gram in grams:
+            start = getattr(t, "startchar", None)
+            for i, gram in enumerate(grams):
                 t.text, t.pos = gram, pos
+                if start is not None:  # offsets of the bigram itself, for highlighting
+                    t.startchar, t.endchar = start + i, start + i + len(gram)
                 pos += 1
                 yield t
 

@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable, Iterable
@@ -76,13 +77,17 @@ def open_index(index_dir: Path):
     """The current Whoosh index; IndexMissing (saying how to build one) when there is none
     or when it was built by another version of kbsearch."""
     generation = current_generation(index_dir)
-    if generation is None or not whoosh_index.exists_in(str(generation)):
+    if generation is None:
         raise IndexMissing(index_dir)
+    # The version first: an older index may pickle analyzers this version no longer has.
     if _schema_version(generation) != f.SCHEMA_VERSION:
         raise IndexMissing(index_dir, "was built by another version of kbsearch")
     try:
         return whoosh_index.open_dir(str(generation))
-    except (OSError, EOFError, ValueError, whoosh_index.IndexError) as exc:
+    except whoosh_index.EmptyIndexError:
+        raise IndexMissing(index_dir) from None
+    except (OSError, EOFError, ValueError, AttributeError, pickle.UnpicklingError,
+            whoosh_index.IndexError) as exc:
         raise IndexMissing(index_dir, f"is damaged ({exc.__class__.__name__})") from None
 
 
