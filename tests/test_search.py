@@ -222,3 +222,17 @@ QUERY_PIECES = st.sampled_from(['"', "-", "OR", "country:", "sector:auto", "type
 def test_the_query_parser_and_search_never_raise_on_any_text(engine, text):
     result = engine.search(SearchRequest(query=text))
     assert result.total >= 0
+
+
+def test_a_word_found_only_deep_in_a_body_is_not_corrected(engine, corpus_documents):
+    """Every word the documents hold is a known word, wherever it is in them."""
+    import re
+    from kbsearch.vocab.text import fold
+    doc = next(d for d in corpus_documents.values() if d["language"] == "fr")
+    heading = fold(f"{doc['title']} {doc.get('summary') or ''}")
+    text = engine._searcher.stored_fields(engine._docnum[doc["id"]])["content"]
+    deep = [w for w in re.findall(r"[^\W\d_]{8,}", text[len(text) // 2:])
+            if fold(w) not in heading][:5]
+    assert deep
+    for word in deep:
+        assert engine.search(SearchRequest(query=word)).suggestion is None, word

@@ -125,7 +125,7 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
-        f.SPELL: f"{doc.title}\n{doc.summary}",
+        f.SPELL: f"{doc.title}\n{doc.text}",
     }
     if doc.language in f.COMPOUND_LANGUAGES:
         fields[f.COMPOUND] = f"{doc.title}\n{doc.text}"
