@@ -1,5 +1,7 @@
 """How text becomes index terms: the same words whatever the accents, apostrophes or case."""
 
+import pytest
+
 from kbsearch.index.analysis import generic_analyzer, language_analyzer
 
 
@@ -23,18 +25,34 @@ def test_offsets_point_into_the_original_text_when_folding_changes_lengths():
 
 
 def test_snippets_mark_every_matched_word_shown_and_only_escaped_text():
-    from kbsearch.search.snippets import snippet
+    from kbsearch.search.snippets import TermFinder, snippet
     text = ("Introduction. " * 30 + "Agroalimentaire et Plan Maroc Vert : <b>la mission</b> "
             "au Maroc a réuni l'agroalimentaire wallon. " + "Suite. " * 40)
-    shown = snippet(text, {"maroc", "agroalimentair"}, language_analyzer("fr"), "résumé")
+    shown = snippet(text, {"maroc", "agroalimentair"}, TermFinder(language_analyzer("fr")), "résumé")
     assert shown.count("<mark>Maroc</mark>") == 2
-    assert "<mark>Agroalimentaire</mark>" in shown and "<mark>l'agroalimentaire</mark>" in shown
+    assert "<mark>Agroalimentaire</mark>" in shown and "l'<mark>agroalimentaire</mark>" in shown
     assert "&lt;b&gt;la mission&lt;/b&gt;" in shown
-    assert snippet(text, {"absent"}, language_analyzer("fr"), "<résumé>") == "&lt;résumé&gt;"
+    assert snippet(text, {"absent"}, TermFinder(language_analyzer("fr")), "<résumé>") == "&lt;résumé&gt;"
 
 
 def test_japanese_snippets_mark_the_matched_characters_only():
     from kbsearch.index.analysis import cjk_analyzer
-    from kbsearch.search.snippets import snippet
-    shown = snippet("ワロン地域と日本の経済関係", {"日本"}, cjk_analyzer(), "")
+    from kbsearch.search.snippets import TermFinder, snippet
+    shown = snippet("ワロン地域と日本の経済関係", {"日本"}, TermFinder(cjk_analyzer()), "")
     assert shown == "ワロン地域と<mark>日本</mark>の経済関係"
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_snippet_term_finder_agrees_with_the_full_analyzer(corpus_documents, engine, language):
+    from kbsearch.search.snippets import TermFinder
+    analyzer = language_analyzer(language)
+    texts = [engine._searcher.stored_fields(engine._docnum[d["id"]])["content"]
+             for d in corpus_documents.values() if d["language"] == language][:5]
+    assert texts
+    for text in texts:
+        every = [(t.endchar, t.text) for t in analyzer(text, chars=True)]
+        terms = {term for _, term in every[::3]}
+        expected = [(end, term) for end, term in every if term in terms]
+        # The same words and terms; a marked word may leave out its elided article (l').
+        assert [(end, term) for _, end, term in TermFinder(analyzer).spans(text, terms)] \
+            == expected

@@ -67,14 +67,9 @@ class FoldedWordTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = fold(value)
         matches = _FOLDED_WORD.finditer(text) if tokenize else [_WHOLE.match(text)]
-        elisions = self.elisions
         origin = _original_offsets(value) if chars else None
         for pos, match in enumerate(matches, start_pos):
-            word = match.group()
-            if elisions and "'" in word:
-                head, _, tail = word.partition("'")
-                if head in elisions and tail:
-                    word = tail
+            word = self._elided(match.group())
             token.text = word
             token.boost = 1.0
             token.stopped = False
@@ -88,6 +83,25 @@ class FoldedWordTokenizer(Tokenizer):
                     start, end = origin[start], origin[end]
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+    def _elided(self, word: str) -> str:
+        if self.elisions and "'" in word:
+            head, _, tail = word.partition("'")
+            if head in self.elisions and tail:
+                return tail
+        return word
+
+    def word_spans(self, value: str) -> list[tuple[str, int, int]]:
+        """(word, start, end in `value`) of every word: what `__call__` yields with chars,
+        without a Token per word (snippets scan many texts per page)."""
+        origin = _original_offsets(value)
+        spans = []
+        for match in _FOLDED_WORD.finditer(fold(value)):
+            start, end = match.span()
+            if origin is not None:
+                start, end = origin[start], origin[end]
+            spans.append((self._elided(match.group()), start, end))
+        return spans
 
 
 def _original_offsets(text: str) -> list[int] | None:

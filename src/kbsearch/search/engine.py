@@ -24,7 +24,7 @@ from kbsearch.model import FacetValue, Hit, SearchRequest, SearchResult
 from kbsearch.search import facets as fc
 from kbsearch.search.completion import Suggestion, TitleIndex, complete
 from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
-from kbsearch.search.snippets import snippet
+from kbsearch.search.snippets import TermFinder, snippet
 from kbsearch.search.vectors import VectorScorer
 from kbsearch.vocab.labels import facet_label
 from kbsearch.vocab.text import fold
@@ -77,6 +77,7 @@ class SearchEngine:
         self._titles = [(fold(t), t, i) for t, i, alive in
                         zip(titles, self._ids, self._cache.alive) if alive and t]
         self._title_index: TitleIndex | None = None  # built by the first completion
+        self._term_finders: dict[str, TermFinder] = {}  # by body field, for snippets
         self._present: dict[str, set[str]] | None = None
         self._corrector = self._searcher.corrector(f.SPELL)
         self._scorer = VectorScorer(self._searcher, self._cache.size)
@@ -222,13 +223,15 @@ class SearchEngine:
         terms = {text.decode("utf-8") if isinstance(text, bytes) else text
                  for field_name, text in (query.iter_all_terms() if query else ())
                  if field_name == body}
-        analyzer = self._builder.schema[body].analyzer
+        finder = self._term_finders.get(body)
+        if finder is None:
+            finder = self._term_finders[body] = TermFinder(self._builder.schema[body].analyzer)
         return Hit(
             id=stored[f.ID_FIELD], source=stored[f.SOURCE], title=document["title"],
             date=_date(document.get("date")), type=document["type"], language=language,
             countries=tuple(document["countries"]), sectors=tuple(document["sectors"]),
             score=round(float(score), 4),
-            snippet=snippet(stored[f.CONTENT], terms, analyzer, document.get("summary") or ""),
+            snippet=snippet(stored[f.CONTENT], terms, finder, document.get("summary") or ""),
             summary=document.get("summary") or "",
             event_start=_date(document.get("event_start")),
             event_end=_date(document.get("event_end")),

@@ -8,8 +8,13 @@ half of an API request.
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from dataclasses import dataclass
+
+from kbsearch.index.analysis import FoldedWordTokenizer, _original_offsets
+from kbsearch.vocab.text import fold
 
 SNIPPET_FRAGMENTS = 2
 FRAGMENT_CHARS = 160
@@ -32,12 +37,67 @@ class _Fragment:
         return len(self.terms), len(self.spans)
 
 
-def snippet(text: str, terms: set[str], analyzer, fallback: str) -> str:
+class TermFinder:
+    """Where a text holds words whose index terms are among a query's, for one analyzer.
+
+    With kbsearch's folded-word tokenizer, only words starting like one of the terms are
+    looked at (found by one regular expression over the folded text, since stemming only
+    trims endings), and each distinct word is analysed once and remembered (stop words and
+    stemming do not depend on neighbours). Other analyzers (CJK bigrams) run whole.
+    """
+
+    REMEMBERED_WORDS = 200_000
+    PREFIX_CHARS = 2
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        first = getattr(analyzer, "items", [analyzer])[0]
+        self.folded_words = isinstance(first, FoldedWordTokenizer)
+        self._terms_of: dict[str, tuple[str, ...]] = {}
+
+    def spans(self, text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+        """(start, end, term) of each matched word, in text order."""
+        if not self.folded_words:
+            return [(t.startchar, t.endchar, t.text)
+                    for t in self.analyzer(text, chars=True, removestops=False)
+                    if t.text in terms]
+        if not terms:
+            return []
+        found = []
+        origin = _original_offsets(text)
+        for match in _candidates(frozenset(t[:self.PREFIX_CHARS] for t in terms)).finditer(
+                fold(text)):
+            for term in self._analysed(match.group()):
+                if term in terms:
+                    start, end = match.span()
+                    if origin is not None:
+                        start, end = origin[start], origin[end]
+                    found.append((start, end, term))
+                    break
+        return found
+
+    def _analysed(self, word: str) -> tuple[str, ...]:
+        analysed = self._terms_of.get(word)
+        if analysed is None:
+            if len(self._terms_of) >= self.REMEMBERED_WORDS:
+                self._terms_of.clear()
+            analysed = self._terms_of[word] = tuple(t.text for t in self.analyzer(word))
+        return analysed
+
+
+@functools.lru_cache(maxsize=1024)
+def _candidates(prefixes: frozenset[str]) -> re.Pattern:
+    """Words of folded text starting with one of `prefixes`."""
+    alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*(?:'\w+)*")
+
+
+def snippet(text: str, terms: set[str], finder: TermFinder, fallback: str) -> str:
     """The best fragments of `text` around `terms`, or the escaped fallback (the summary)."""
     found = ""
     if terms and text:
         scan = text[:SNIPPET_SCAN_CHARS]
-        fragments = _fragments(scan, terms, analyzer)
+        fragments = _fragments(finder.spans(scan, terms))
         best = sorted(sorted(fragments, key=lambda g: g.score, reverse=True)[:SNIPPET_FRAGMENTS],
                       key=lambda g: g.spans[0])
         every_span = [span for fragment in fragments for span in fragment.spans]
@@ -50,23 +110,20 @@ def snippet(text: str, terms: set[str], analyzer, fallback: str) -> str:
     return found or html.escape(fallback[:2 * FRAGMENT_CHARS], quote=False)
 
 
-def _fragments(text: str, terms: set[str], analyzer) -> list[_Fragment]:
+def _fragments(spans: list[tuple[int, int, str]]) -> list[_Fragment]:
     """Matched words grouped from left to right, a group spanning at most the characters a
     fragment shows besides its context."""
     fragments: list[_Fragment] = []
     room = FRAGMENT_CHARS - SURROUND_CHARS
-    for token in analyzer(text, chars=True, removestops=False):
-        if token.text not in terms:
-            continue
-        span = (token.startchar, token.endchar)
+    for start, end, term in spans:
         current = fragments[-1] if fragments else None
-        if current and span[0] < current.spans[-1][1]:
+        if current and start < current.spans[-1][1]:
             continue  # the same characters again (CJK bigrams share their run's offsets)
-        if current and span[1] - current.spans[0][0] <= room:
-            current.spans.append(span)
-            current.terms.add(token.text)
+        if current and end - current.spans[0][0] <= room:
+            current.spans.append((start, end))
+            current.terms.add(term)
         else:
-            fragments.append(_Fragment([span], {token.text}))
+            fragments.append(_Fragment([(start, end)], {term}))
     return fragments
 
 
