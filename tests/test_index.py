@@ -118,17 +118,25 @@ def test_a_killed_indexing_run_leaves_the_previous_index_searchable(tmp_path):
     assert report.unchanged == len(before)  # the next run is not stuck on a stale lock
 
 
-def test_searching_while_indexing_works_and_refresh_switches_without_restart(kb, tmp_path):
+def test_searching_while_indexing_works_and_the_server_switches_without_restart(kb, tmp_path):
+    import datetime as dt
+
+    from kbsearch.web.state import EngineHolder
     index_dir = tmp_path / "index"
     build_index([kb], index_dir)
-    engine = SearchEngine(index_dir)
-    (kb / "chine.txt").write_text("Mission en Chine\nUne délégation à Shanghai.\n")
-    build_index([kb], index_dir)
-    assert engine.search(SearchRequest(query="Shanghai")).total == 0  # still the old one
-    assert engine.refresh()
-    assert engine.search(SearchRequest(query="Shanghai")).total == 1
-    assert not engine.refresh()  # nothing new
-    engine.close()
+    holder = EngineHolder(index_dir, dt.date(2025, 1, 1), refresh_seconds=0.05)
+    try:
+        first = holder.current()
+        (kb / "chine.txt").write_text("Mission en Chine\nUne délégation à Shanghai.\n")
+        build_index([kb], index_dir)
+        assert first.search(SearchRequest(query="Shanghai")).total == 0  # still the old one
+        deadline = time.monotonic() + 10
+        while holder.current() is first and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert holder.current().search(SearchRequest(query="Shanghai")).total == 1
+        assert holder.current().generation == index_dir / (index_dir / CURRENT).read_text()
+    finally:
+        holder.close()
 
 
 def test_a_second_indexer_is_turned_away_with_a_clear_message(kb, tmp_path):

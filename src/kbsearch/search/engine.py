@@ -1,8 +1,9 @@
 """The search engine: one open searcher and its caches, answering SearchRequests.
 
 `SearchEngine` is what the CLI and the web call. It keeps one Whoosh searcher per process
-(opening one per request costs 3.6× at 10k documents and 14× at 100k, see WHOOSH-NOTES) and
-`refresh()` switches to a new index generation without a restart. Whoosh objects stay inside.
+(opening one per request costs 3.6× at 10k documents and 14× at 100k, see WHOOSH-NOTES); an
+engine reads one index generation, and servers open a new engine for a new generation (see
+web.state). Whoosh objects stay inside.
 """
 
 from __future__ import annotations
@@ -84,15 +85,16 @@ class SearchEngine:
         self._rerank_weights = self._rerank_weight_vector()
         self._spell_reader = reader
 
-    def refresh(self) -> bool:
-        """Switch to the newest index generation if there is one; True when it did."""
+    @property
+    def generation(self) -> Path | None:
+        """The index generation this engine reads."""
+        return self._generation
+
+    def warm(self) -> int:
+        """Read ahead the postings of the commonest words (see VectorScorer.warm): servers
+        do it before a new index generation takes its first search."""
         with self._lock:
-            if current_generation(self.index_dir) == self._generation:
-                return False
-            old = self._searcher
-            self._open()
-            old.close()
-            return True
+            return self._scorer.warm(self._builder.text_fields)
 
     def close(self) -> None:
         self._searcher.close()

@@ -1,13 +1,16 @@
 """`kbsearch serve`: the app on gunicorn, a production WSGI server with worker processes.
 
-Each worker builds its own app (no preloading), so each opens its own searcher after the fork.
+Each worker builds its own app (no preloading), so each opens its own searcher after the fork,
+and opens it (and reads ahead its commonest postings) before taking its first request.
 """
 
 from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
 
+from kbsearch.errors import KbsearchError
 from kbsearch.web.app import create_app
+from kbsearch.web.state import get_engine
 
 
 class Server(BaseApplication):
@@ -24,8 +27,18 @@ class Server(BaseApplication):
         return create_app(self.app_config)
 
 
+def _open_engine(worker) -> None:
+    """gunicorn's post_worker_init hook: the engine, ready before the first request."""
+    try:
+        with worker.wsgi.app_context():
+            get_engine()
+    except KbsearchError as exc:  # requests will answer 503 with the same message
+        worker.log.error("%s", exc)
+
+
 def serve(index_dir: str, host: str, port: int, workers: int) -> None:
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
                "timeout": 60, "graceful_timeout": 10, "accesslog": "-",
-               "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'}
+               "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+               "post_worker_init": _open_engine}
     Server({"INDEX_DIR": index_dir}, options).run()
