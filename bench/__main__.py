@@ -134,8 +134,8 @@ def targets_table(runs: list[dict]) -> str:
                 cells.append(f"not measured (target {'≥' if at_least else '≤'} {goal})")
                 continue
             met = got >= goal if at_least else got <= goal
-            cells.append(f"{got:.1f}" if got < 10 else f"{got:.0f}")
-            cells[-1] += (f" {'met' if met else 'NOT met'} "
+            shown = f"{got:.1f}" if got < 10 else f"{got:.0f}"
+            cells.append(f"{shown} {'met' if met else 'NOT met'} "
                          f"({'≥' if at_least else '≤'} {goal})")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -178,14 +178,21 @@ def table(runs: list[dict]) -> str:
 
 
 def write_readme(readme: Path, runs: list[dict], command: str) -> None:
-    block = (f"{START}\nMeasured by `{command}` on {machine()}. Ratios compare p95 latencies "
+    block = (f"Measured by `{command}` on {machine()}. Ratios compare p95 latencies "
              f"with kbsearch's search-page query (all facets, no selection) on the same words."
-             f"\n\n{table(runs)}\n\nAgainst the targets:\n\n{targets_table(runs)}\n{END}")
+             f"\n\n{table(runs)}\n\nAgainst the targets:\n\n{targets_table(runs)}")
+    replace_block(readme, START, END, block, "## Performance")
+
+
+def replace_block(readme: Path, start: str, end: str, block: str, heading: str) -> None:
+    """Put `block` between the `start` and `end` markers of the README (appended under
+    `heading` the first time)."""
+    block = f"{start}\n{block}\n{end}"
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    if START in text and END in text:
-        text = text[:text.index(START)] + block + text[text.index(END) + len(END):]
+    if start in text and end in text:
+        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
     else:
-        text = text.rstrip() + "\n\n## Performance\n\n" + block + "\n"
+        text = text.rstrip() + f"\n\n{heading}\n\n" + block + "\n"
     readme.write_text(text, encoding="utf-8")
 
 

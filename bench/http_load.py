@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import socket
@@ -45,9 +46,11 @@ def free_port() -> int:
 def running_server(index_dir: Path, workers: int = 2):
     """`kbsearch serve` on a free loopback port; yields (base URL, server process)."""
     port = free_port()
+    # Load tools are one client sending hundreds of requests a second: no rate limit here.
+    env = {**os.environ, "KBSEARCH_API_RATE_LIMIT": "0"}
     process = subprocess.Popen([sys.executable, "-m", "kbsearch.cli", "serve", "--index",
                                 str(index_dir), "--port", str(port), "--workers", str(workers)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):

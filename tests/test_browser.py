@@ -153,3 +153,43 @@ def test_a_document_page_has_no_serious_accessibility_violations(server, page):
     page.locator(".hit-title a").first.click()
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+
+
+HOSTILE = {
+    "salon.md": "---\ntitle: Salon <img src=x onerror=alert(1)> Tokyo\nsummary: "
+                "\"><script>alert(2)</script>\ncompanies: ['<svg onload=alert(3)>']\n"
+                "type: mission\n---\nLe salon Zanzibar <script>alert(4)</script> "
+                "<a href=\"javascript:alert(5)\">lien</a> <b onclick=alert(6)>gras</b>.\n",
+    "page.html": "<html><head><title>Zanzibar <script>alert(7)</script></title></head><body>"
+                 "<main><h1 onmouseover=alert(8)>Zanzibar page</h1><p>Texte sur Zanzibar "
+                 "<img src=x onerror=alert(9)> et <iframe src=javascript:alert(10)></iframe>."
+                 "</p></main></body></html>",
+}
+
+
+def test_hostile_documents_show_as_text_and_no_script_runs(tmp_path, browser):
+    from kbsearch.index.store import build_index
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for name, text in HOSTILE.items():
+        (kb / name).write_text(text, encoding="utf-8")
+    build_index([kb], tmp_path / "index")
+    context = browser.new_context(locale="fr-BE")
+    page = context.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    with running_server(tmp_path / "index", workers=1) as (base, _):
+        page.goto(f"{base}/search?q=Zanzibar")
+        titles = " ".join(page.locator(".hit-title").all_inner_texts())
+        assert "Salon <img src=x onerror=alert(1)> Tokyo" in titles  # shown as text
+        for link in page.locator(".hit-title a").all():
+            link.click()
+            page.wait_for_load_state()
+            page.mouse.move(200, 200)
+            page.go_back()
+        page.goto(f"{base}/missions")
+        page.goto(f"{base}/api/search?q=Zanzibar")
+        assert page.evaluate("document.querySelectorAll('script, img, svg, iframe').length") == 0
+    context.close()
+    assert dialogs == [] and errors == []

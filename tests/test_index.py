@@ -2,11 +2,13 @@
 
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -100,20 +102,45 @@ def test_rebuild_starts_from_scratch(kb, tmp_path):
     assert titles(index_dir) == {"Autre"}
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux /proc)."""
+    try:
+        children = [int(c) for c in
+                    Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return children + [d for child in children for d in descendants(child)]
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left
+
+
 def test_a_killed_indexing_run_leaves_the_previous_index_searchable(tmp_path):
     index_dir = tmp_path / "index"
     build_index([REPO / "corpus" / "fiches-pays"], index_dir)
     before = titles(index_dir)
     previous = (index_dir / CURRENT).read_text()
-    for delay in (0.5, 1.5, 3.0):
+    # Killed at seeded random moments: while reading files, writing segments, committing.
+    delays = sorted(random.Random(6).uniform(0.2, 5.0) for _ in range(6))
+    for delay in delays:
         process = subprocess.Popen(
             [sys.executable, "-m", "kbsearch.cli", "index", str(REPO / "corpus"), "--index",
              str(index_dir), "--rebuild"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
+        workers = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert (index_dir / CURRENT).read_text() == previous
         assert titles(index_dir) == before  # complete and searchable
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if alive(pid)], "workers outlived the indexer"
     report = build_index([REPO / "corpus" / "fiches-pays"], index_dir)
     assert report.unchanged == len(before)  # the next run is not stuck on a stale lock
 
@@ -170,3 +197,19 @@ def test_the_index_lives_where_the_settings_say(kb, tmp_path, monkeypatch):
     found = CliRunner().invoke(main, ["search", "Casablanca", "--json"])
     assert json.loads(found.stdout)["hits"][0]["title"] == "Mission au Maroc"
     shutil.rmtree(tmp_path / "configured")
+
+
+def test_a_damaged_index_says_which_command_fixes_it_and_the_server_answers_503(kb, tmp_path):
+    from kbsearch.web.app import create_app
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    generation = index_dir / (index_dir / CURRENT).read_text()
+    for path in generation.glob("*.toc"):
+        path.write_bytes(path.read_bytes()[:20])  # a torn write
+    with pytest.raises(IndexMissing, match="damaged.*kbsearch index SOURCE.* --rebuild"):
+        open_index(index_dir)
+    response = create_app({"INDEX_DIR": str(index_dir)}).test_client().get("/api/search")
+    assert response.status_code == 503 and "--rebuild" in response.get_json()["error"]
+    report = build_index([kb], index_dir, rebuild=True)
+    assert report.added == 2 and titles(index_dir) == {"Mission au Maroc", "Salon à Tokyo"}
+

@@ -93,10 +93,11 @@ PARAMS = st.sampled_from(["q", "country", "sector", "type", "lang", "from", "to"
                           "size", "ui", "limit"])
 VALUES = st.one_of(st.text(max_size=30), st.sampled_from(
     ["JP", "automotive", "mission", "fr", "2019", "2019-02-30", "-1", "0", "99999", "newest",
-     "<script>", "%00", "'", '"', "日本"]))
+     "<script>", "%00", "'", '"', "日本", "x" * 5000, "a " * 40, "\x00é", "../../etc"]))
 ROUTES = st.sampled_from(["/", "/search", "/countries", "/countries/JP", "/missions", "/sectors",
                           "/api/search", "/api/countries", "/api/countries/FR", "/api/missions",
-                          "/api/suggest", "/documents/x", "/api/documents/x"])
+                          "/api/suggest", "/documents/x", "/api/documents/x", "/login",
+                          "/api/openapi.json", "/countries/<b>", "/documents/%00"])
 
 
 @settings(max_examples=150, deadline=None,
@@ -104,8 +105,26 @@ ROUTES = st.sampled_from(["/", "/search", "/countries", "/countries/JP", "/missi
 @given(route=ROUTES, params=st.lists(st.tuples(PARAMS, VALUES), max_size=5))
 def test_no_route_ever_answers_500(client, route, params):
     response = client.get(f"{route}?{urlencode(params)}")
-    assert response.status_code in (200, 400, 404)
+    assert response.status_code in (200, 400, 404, 503)  # 503: staff sign-in not configured
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+# What an HTTP header can carry at all (no line breaks or other control characters).
+HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(["/login", "/logout", "/api/search", "/search"]),
+       form=st.lists(st.tuples(st.sampled_from(["csrf", "password", "next", "q"]), VALUES),
+                     max_size=4),
+       authorization=st.one_of(st.none(), HEADER_TEXT, HEADER_TEXT.map("Bearer {}".format)))
+def test_no_post_or_header_ever_answers_500(client, route, form, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    response = client.post(route, data=dict(form), headers=headers)
+    assert response.status_code in (400, 405, 503)
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert client.get(route, headers=headers).status_code in (200, 405, 503)
 
 
 def test_the_search_page_shows_results_facets_chips_and_the_count(client):
@@ -224,3 +243,52 @@ def test_the_compiled_translations_match_their_sources():
 
 def _hashable(value):
     return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=Japon", "/documents/x", "/api/search",
+                                  "/api/openapi.json", "/static/app.css"])
+def test_every_response_carries_the_security_headers(client, path):
+    response = client.get(path)
+    headers = response.headers
+    response.close()
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_or_style(client):
+    for path in ("/search?q=mission&from=2015", "/countries/JP", "/missions", "/sectors"):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        assert not re.search(r"\sstyle=|\son[a-z]+=", html), path
+
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"q": "x" * 50_000}, "q"), ({"q": " ".join(["mot"] * 40)}, "q"),
+    ({"page": "200", "size": "100"}, "page"), ({"country": ",".join(["JP"] * 60)}, "country"),
+    ({"size": "1000"}, "size")])
+def test_oversized_requests_are_a_400_naming_the_parameter(client, params, parameter):
+    response = client.get(f"/api/search?{urlencode(params)}")
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == parameter
+    assert client.get(f"/search?{urlencode(params)}").status_code == 400
+
+
+def test_the_api_is_rate_limited_per_client_with_a_retry_after(corpus_index):
+    from kbsearch.web.app import create_app
+    from kbsearch.web.state import close_engine
+    app = create_app({"INDEX_DIR": str(corpus_index), "API_RATE_LIMIT": 5, "TODAY": "2025-01-01"})
+    client = app.test_client()
+    assert client.get("/search").status_code == 200  # the engine is open: requests are quick
+    statuses = [client.get("/api/suggest?q=ja").status_code for _ in range(8)]
+    assert statuses[:5] == [200] * 5 and statuses[5:] == [429] * 3
+    limited = client.get("/api/suggest?q=ja")
+    assert int(limited.headers["Retry-After"]) >= 1 and "requests a minute" in \
+        limited.get_json()["error"]
+    other = client.get("/api/suggest?q=ja", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert other.status_code == 200  # another client is not held back
+    assert client.get("/search?q=Japon").status_code == 200  # pages are not limited
+    close_engine(app)

@@ -148,10 +148,11 @@ def index_command(sources: tuple[str, ...], index_dir: Path | None, rebuild: boo
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True)
 @click.option("--locale", default="en", show_default=True, help="Language of facet labels.")
+@click.option("--staff", is_flag=True, help="Include internal documents (staff only).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @INDEX_OPTION
 def search(query: str, country, sector, doc_type, lang, date_from, date_to, sort, limit, page,
-           locale, as_json: bool, index_dir: Path | None) -> None:
+           locale, staff: bool, as_json: bool, index_dir: Path | None) -> None:
     """Search the index for QUERY (words, "phrases", -exclusions, OR, country:JP…)."""
     try:
         request = build_request(query, country, sector, doc_type, lang, date_from, date_to,
@@ -164,7 +165,7 @@ def search(query: str, country, sector, doc_type, lang, date_from, date_to, sort
     except KbsearchError as exc:
         raise click.ClickException(str(exc)) from None
     with engine:
-        result = engine.search(request)
+        result = engine.search(request, staff=staff)
     if as_json:
         click.echo(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
         return
@@ -209,3 +210,14 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("hash-password")
+def hash_password() -> None:
+    """Hash a staff password or an API token for the settings
+    (KBSEARCH_STAFF_PASSWORD_HASH, KBSEARCH_API_TOKEN_HASH)."""
+    from werkzeug.security import generate_password_hash
+    secret = click.prompt("Password or token", hide_input=True, confirmation_prompt=True)
+    if len(secret) < 12:
+        raise click.BadParameter("use at least 12 characters")
+    click.echo(generate_password_hash(secret))

@@ -31,6 +31,15 @@ SETTINGS = {
         Setting("workers", "2", "worker processes of `kbsearch serve`"),
         Setting("index_workers", "0", "processes that read and extract files while indexing "
                 "(0: one per core)"),
+        Setting("internal_folders", "", "comma-separated folders, relative to the folder "
+                "indexed, whose documents only staff may see (e.g. `missions/rapports`)"),
+        Setting("staff_password_hash", "", "hash of the staff password (`kbsearch hash-password`); "
+                "empty: no staff sign-in"),
+        Setting("api_token_hash", "", "hash of the API bearer token giving staff access "
+                "(`kbsearch hash-password`); empty: none"),
+        Setting("secret_key", "", "key signing staff sessions; required for staff sign-in"),
+        Setting("session_minutes", "480", "a staff session expires after this many minutes"),
+        Setting("api_rate_limit", "120", "API requests per minute per client address (0: no limit)"),
         Setting("index", "", "the index folder (default: kbsearch/index under the user's "
                 "data folder, $XDG_DATA_HOME or ~/.local/share)"),
     )

@@ -49,6 +49,7 @@ class RawDocument:
     companies: tuple[str, ...] = ()
     key_figures: tuple[KeyFigure, ...] = ()
     reference: bool = False
+    internal: bool = False  # staff only (see ingest.visibility)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Document:
     companies: tuple[str, ...] = ()
     key_figures: tuple[KeyFigure, ...] = ()
     reference: bool = False
+    internal: bool = False  # staff only (see ingest.visibility)
     content_hash: str = ""
     declared_language: str | None = field(default=None, compare=False)
 

@@ -17,7 +17,7 @@ from kbsearch.index.analysis import (compound_analyzer, cjk_analyzer, generic_an
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")
@@ -40,6 +40,8 @@ YEAR = "year"
 YEARMONTH = "yearmonth"
 ORIGIN = "origin"
 AGENCY, REFERENCE = "agency", "reference"
+VISIBILITY = "visibility"
+PUBLIC, INTERNAL = "public", "internal"
 DOCUMENT_JSON = "document"  # the whole Document as JSON, for display and `document(id)`
 COMPOUND = "compound"
 SPELL = "spell"
@@ -96,6 +98,9 @@ def build_schema() -> Schema:
         # Whose document it is: the agency's own, or a reference fact sheet (the World
         # Factbook) that pages show apart and ranking puts after the agency's documents.
         ORIGIN: ID(stored=True, sortable=True),
+        # Who may see it: everyone, or staff only. Every search, count, suggestion and page
+        # an anonymous visitor gets is restricted to public documents (see search.engine).
+        VISIBILITY: ID(stored=True, sortable=True),
         # Compound parts of Dutch and German words, as 4-grams (see analysis).
         COMPOUND: TEXT(analyzer=compound_analyzer(), phrase=False),
         # Every word as written (folded, not stemmed): the dictionary that typo tolerance and

@@ -22,6 +22,7 @@ import os
 import pickle
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from whoosh.writing import IndexWriter
 from kbsearch.errors import IndexLocked, IndexMissing
 from kbsearch.index import schema as f
 from kbsearch.ingest.pipeline import PARALLEL_FROM, index_workers, iter_files, process_files
+from kbsearch.ingest.visibility import in_internal_folder
 from kbsearch.model import Document
 
 CURRENT = "CURRENT"
@@ -82,13 +84,16 @@ def open_index(index_dir: Path):
     # The version first: an older index may pickle analyzers this version no longer has.
     if _schema_version(generation) != f.SCHEMA_VERSION:
         raise IndexMissing(index_dir, "was built by another version of kbsearch")
-    try:
-        return whoosh_index.open_dir(str(generation))
-    except whoosh_index.EmptyIndexError:
-        raise IndexMissing(index_dir) from None
-    except (OSError, EOFError, ValueError, AttributeError, pickle.UnpicklingError,
-            whoosh_index.IndexError) as exc:
-        raise IndexMissing(index_dir, f"is damaged ({exc.__class__.__name__})") from None
+    with warnings.catch_warnings():  # Whoosh leaves a damaged file open; it closes here
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return whoosh_index.open_dir(str(generation))
+        except whoosh_index.EmptyIndexError:
+            raise IndexMissing(index_dir) from None
+        except (OSError, EOFError, ValueError, AttributeError, pickle.UnpicklingError,
+                whoosh_index.IndexError) as exc:
+            problem = f"is damaged ({exc.__class__.__name__})"
+    raise IndexMissing(index_dir, problem)
 
 
 def _read_manifest_file(generation: Path) -> dict:
@@ -115,13 +120,15 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
     """The Whoosh fields of one document."""
     suffix = f.text_suffix(doc.language)
     when = _meaningful_date(doc)
+    internal = doc.internal or in_internal_folder(source)
     fields = {
         f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
         f.TITLE: doc.title, f.TITLE_COLUMN: doc.title.encode("utf-8"),
         f.SUMMARY: doc.summary, f.CONTENT: doc.text,
         # The document without its text, which CONTENT already holds.
-        f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source, "text": None},
-                                    ensure_ascii=False),
+        f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source, "text": None,
+                                     "internal": internal}, ensure_ascii=False),
+        f.VISIBILITY: f.INTERNAL if internal else f.PUBLIC,
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,

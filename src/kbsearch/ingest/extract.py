@@ -102,7 +102,8 @@ def extract(raw: RawDocument, content_hash: str = "") -> Document:
         sectors=raw.sectors or infer_sectors(title_words, text_words),
         summary=raw.summary or summarise(raw.description or "", text, title),
         event_start=event_start, event_end=event_end, companies=raw.companies,
-        key_figures=raw.key_figures, reference=raw.reference, content_hash=content_hash,
+        key_figures=raw.key_figures, reference=raw.reference, internal=raw.internal,
+        content_hash=content_hash,
         declared_language=raw.declared_language,
     )
 

@@ -95,6 +95,7 @@ class HtmlPage:
     event_start: str | None = None
     event_end: str | None = None
     type_hints: list[str] = field(default_factory=list)
+    visibility: str | None = None  # <meta name="visibility">
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -165,6 +166,7 @@ def _read_metadata(soup: BeautifulSoup, page: HtmlPage) -> None:
     page.titles.extend(t for t in (meta.get("og:title"),
                                    _clean(title.get_text()) if title else None) if t)
     page.description = meta.get("og:description") or meta.get("description")
+    page.visibility = meta.get("visibility")
     page.published.extend(meta[k] for k in _DATE_META if k in meta)
     page.type_hints.extend(meta[k] for k in _TYPE_META if k in meta)
     canonical = soup.find("link", rel="canonical")

@@ -6,9 +6,12 @@ other file is still processed.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ from kbsearch.model import Document
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Files a knowledge-base folder holds about itself rather than as content.
 _NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
 
@@ -108,3 +112,25 @@ def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:
             yield Outcome(source, error="no such file or directory")
             continue
         yield process_file(path, source)
+
+
+def die_with_parent() -> None:
+    """Make this worker process end when the indexing run that started it does.
+
+    Spawned workers blocked on their job queue (Whoosh's segment writers among them) would
+    otherwise outlive an indexer that was killed, forever. Linux only; elsewhere a no-op.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # orphaned already: it died before we asked
+        os._exit(1)
+
+
+# A spawned worker imports this module (through the indexer's main module) while it starts,
+# when its process name is already its own and not yet "MainProcess"'s.
+if multiprocessing.current_process().name != "MainProcess":
+    die_with_parent()
+

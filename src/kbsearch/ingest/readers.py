@@ -21,6 +21,7 @@ from kbsearch.ingest.decode import UndecodableError, decode, looks_binary
 from kbsearch.ingest.html import fragment_text, parse_html
 from kbsearch.ingest.metadata import (as_list, parse_countries, parse_language, parse_sectors,
                                       parse_text)
+from kbsearch.ingest.visibility import parse_visibility
 from kbsearch.model import KeyFigure, RawDocument
 from kbsearch.vocab.types import parse_type
 
@@ -85,6 +86,7 @@ def read_html(data: bytes, source: str) -> RawDocument:
         datelines=tuple(page.datelines), type_hints=tuple(page.type_hints),
         declared_language=parse_language(page.lang), description=page.description,
         event_start=parse_date(page.event_start), event_end=parse_date(page.event_end),
+        internal=bool(parse_visibility(page.visibility, source)),
     )
 
 
@@ -124,6 +126,7 @@ def read_markdown(data: bytes, source: str) -> RawDocument:
         event_start=parse_date(meta.get("event_start")),
         event_end=parse_date(meta.get("event_end")),
         companies=tuple(as_list(meta.get("companies"))),
+        internal=bool(parse_visibility(meta.get("visibility"), source)),
     )
 
 
@@ -167,7 +170,7 @@ def read_factsheet(sheet: dict, source: str) -> RawDocument:
         title=parse_text(sheet.get("title")), date=parse_date(sheet.get("date")),
         type="factsheet", countries=countries, sectors=parse_sectors(sheet.get("sectors")),
         language=parse_language(sheet.get("language")), summary=parse_text(sheet.get("summary")),
-        key_figures=figures,
+        key_figures=figures, internal=bool(parse_visibility(sheet.get("visibility"), source)),
     )
 
 

@@ -77,13 +77,13 @@ class SearchEngine:
                   fc.read_column(reader, f.TITLE_COLUMN, self._cache.size)]
         self._titles = [(fold(t), t, i) for t, i, alive in
                         zip(titles, self._ids, self._cache.alive) if alive and t]
-        self._title_index: TitleIndex | None = None  # built by the first completion
+        # Built by the first completion, per audience (staff or not).
+        self._title_index: dict[bool, TitleIndex] = {}
+        self._present: dict[bool, dict[str, set[str]]] = {}
         self._term_finders: dict[str, TermFinder] = {}  # by body field, for snippets
-        self._present: dict[str, set[str]] | None = None
         self._corrector = self._searcher.corrector(f.SPELL)
         self._scorer = VectorScorer(self._searcher, self._cache.size)
         self._rerank_weights = self._rerank_weight_vector()
-        self._spell_reader = reader
 
     @property
     def generation(self) -> Path | None:
@@ -111,24 +111,28 @@ class SearchEngine:
 
     # --- search ---------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        with self._lock:
-            return self._search(request)
+    # Every public method takes `staff`: False (the default) sees public documents only, in
+    # results, counts, corrections, completions, neighbours and pages alike.
 
-    def _search(self, request: SearchRequest) -> SearchResult:
+    def search(self, request: SearchRequest, staff: bool = False) -> SearchResult:
+        with self._lock:
+            return self._search(request, self._cache.visible(staff))
+
+    def _search(self, request: SearchRequest, visible: np.ndarray) -> SearchResult:
         parsed = parse_query(request.query)
         request = _with_query_filters(request, parsed)
         suggestion, words = None, None
         if not parsed.is_empty:
-            parsed, replacements = with_corrections(parsed, self._correct)
-            words = self._match_words(parsed)
+            parsed, replacements = with_corrections(parsed,
+                                                    lambda word: self._correct(word, visible))
+            words = self._match_words(parsed, visible)
             if replacements:
                 suggestion = _replace_words(request.query, replacements)
         selections = {name: self._cache.selection_mask(name, getattr(request, attr))
                       for name, attr in (("country", "countries"), ("sector", "sectors"),
                                          ("type", "types"), ("language", "languages"))}
         dates = self._cache.date_mask(request.date_from, request.date_to)
-        base = words.base if words else self._cache.alive.copy()
+        base = words.base if words else visible.copy()
         final = _filtered(base, (*selections.values(), dates))
         if words is not None and not final.any():
             # Nothing meets every word within the filters: fall back to what meets some.
@@ -148,7 +152,7 @@ class SearchEngine:
                             facets=self._facets(counts, request), suggestion=suggestion,
                             matched_all=int((final & words.all).sum()) if words else total)
 
-    def _match_words(self, parsed: ParsedQuery) -> _WordMatches:
+    def _match_words(self, parsed: ParsedQuery, visible: np.ndarray) -> _WordMatches:
         """Which documents meet every clause, which meet some, how many each meets, and the
         relevance score of each (BM25F, re-weighted).
 
@@ -162,7 +166,7 @@ class SearchEngine:
             mask, clause_scores = self._scorer.evaluate(clause)
             met += mask
             scores += clause_scores
-        allowed = self._cache.alive.copy()
+        allowed = visible.copy()
         excluded = self._builder.exclusions(parsed)
         if excluded is not None:
             allowed &= ~self._scorer.evaluate(excluded)[0]
@@ -172,22 +176,27 @@ class SearchEngine:
         query = clauses[0] if len(clauses) == 1 else wq.Or(clauses) if clauses else None
         return _WordMatches(query, met, every, some, base, scores * self._rerank_weights)
 
-    def _correct(self, word: str) -> str | None:
-        """The nearest word the index knows, for a word it does not (none for short words,
-        numbers and words it knows)."""
+    def _correct(self, word: str, visible: np.ndarray) -> str | None:
+        """The nearest word the visible documents hold, for a word they do not (none for short
+        words, numbers and words they hold). Words only internal documents hold are neither
+        known nor offered to the public: a correction must not reveal them."""
         folded = fold(word)
-        if len(folded) < 4 or not folded.isalpha() or \
-                self._spell_reader.doc_frequency(f.SPELL, folded):
+        if len(folded) < 4 or not folded.isalpha() or self._frequency(folded, visible):
             return None
         # People rarely mistype the first letter (`voedings` is no typo for `holdings`), and
         # keeping it narrows the search through the dictionary a lot.
-        found = self._corrector.suggest(folded, limit=8, maxdist=1 if len(folded) < 8 else 2,
-                                        prefix=1)
+        found = {w: self._frequency(w, visible) for w in self._corrector.suggest(
+            folded, limit=8, maxdist=1 if len(folded) < 8 else 2, prefix=1)}
+        found = {w: n for w, n in found.items() if n}
         if not found:
             return None
         # The fewest edits first (`wallone` → `wallonne`, not `wallonnes`), then the most used.
-        return min(found, key=lambda w: (_typo_distance(folded, w),
-                                         -self._spell_reader.doc_frequency(f.SPELL, w), w))
+        return min(found, key=lambda w: (_typo_distance(folded, w), -found[w], w))
+
+    def _frequency(self, word: str, visible: np.ndarray) -> int:
+        """How many visible documents hold `word` (as written, folded)."""
+        ids, _ = self._scorer.postings(f.SPELL, word)
+        return int(visible[ids].sum())
 
     def _order(self, final: np.ndarray, words: _WordMatches | None, request: SearchRequest):
         """(docnum, score) of the selected documents in the requested order, as far as the
@@ -262,59 +271,71 @@ class SearchEngine:
 
     # --- documents, neighbours, completion --------------------------------------------------
 
-    def document(self, doc_id: str) -> dict | None:
-        """The whole document as JSON-ready data, or None for an unknown id."""
+    def document(self, doc_id: str, staff: bool = False) -> dict | None:
+        """The whole document as JSON-ready data, or None for an unknown id (or one this
+        audience may not see: the same answer, so nobody learns it exists)."""
         with self._lock:
-            docnum = self._docnum.get(doc_id)
+            docnum = self._visible_docnum(doc_id, staff)
             if docnum is None:
                 return None
             stored = self._searcher.stored_fields(docnum)
             return {**json.loads(stored[f.DOCUMENT_JSON]), "id": doc_id,
                     "text": stored[f.CONTENT]}
 
-    def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
+    def more_like_this(self, doc_id: str, limit: int = 5, staff: bool = False) -> list[Hit]:
         """Documents like this one: by its key terms, then by shared countries and sectors."""
         with self._lock:
-            docnum = self._docnum.get(doc_id)
+            docnum = self._visible_docnum(doc_id, staff)
             if docnum is None:
                 return []
+            visible = self._cache.visible(staff)
             stored = self._searcher.stored_fields(docnum)
             language = json.loads(stored[f.DOCUMENT_JSON])["language"]
             body = f.body_field(f.text_suffix(language))
             found: list[int] = []
             try:
                 similar = self._searcher.more_like(docnum, body, text=stored[f.CONTENT],
-                                                   top=limit + 1, numterms=12)
-                found = [h.docnum for h in similar if h.docnum != docnum]
+                                                   top=3 * limit + 1, numterms=12)
+                found = [h.docnum for h in similar if h.docnum != docnum and visible[h.docnum]]
             except (KeyError, ValueError):
                 pass  # a body field this document's language left empty
-            for other in self._sharing_concepts(docnum):
+            for other in self._sharing_concepts(docnum, visible):
                 if len(found) >= limit:
                     break
                 if other not in found and other != docnum:
                     found.append(other)
             return [self._hit(d, 0.0, None) for d in found[:limit]]
 
-    def _sharing_concepts(self, docnum: int) -> list[int]:
+    def _sharing_concepts(self, docnum: int, visible: np.ndarray) -> list[int]:
         """Documents ranked by how many countries and sectors they share with `docnum`."""
         shared = np.zeros(self._cache.size, dtype=np.int32)
         for cache in self._cache.multi.values():
             mine = cache.pair_values[cache.pair_docs == docnum]
             hits = cache.pair_docs[np.isin(cache.pair_values, mine)]
             np.add.at(shared, hits, 1)
-        shared[~self._cache.alive] = 0
+        shared[~visible] = 0
         candidates = np.flatnonzero(shared)
         order = np.lexsort((-self._cache.day[candidates], -shared[candidates]))
         return [int(d) for d in candidates[order]]
 
-    def suggest(self, prefix: str, locale: str = "en", limit: int = 8) -> list[Suggestion]:
+    def suggest(self, prefix: str, locale: str = "en", limit: int = 8,
+                staff: bool = False) -> list[Suggestion]:
         """Completions of `prefix`: concept names in any language, then document titles."""
         with self._lock:
-            if self._title_index is None:
-                self._title_index = TitleIndex(self._titles)
-                self._present = {name: set(self._cache.counts(name, self._cache.alive))
-                                 for name in ("country", "sector")}
-            return complete(prefix, locale, limit, self._present, self._title_index)
+            if staff not in self._title_index:
+                visible = self._cache.visible(staff)
+                self._title_index[staff] = TitleIndex(
+                    [t for t in self._titles if visible[self._docnum[t[2]]]])
+                self._present[staff] = {name: set(self._cache.counts(name, visible))
+                                        for name in ("country", "sector")}
+            return complete(prefix, locale, limit, self._present[staff],
+                            self._title_index[staff])
+
+    def _visible_docnum(self, doc_id: str, staff: bool) -> int | None:
+        docnum = self._docnum.get(doc_id)
+        if docnum is None or not self._cache.visible(staff)[docnum]:
+            return None
+        return docnum
 
 
 def _filtered(base: np.ndarray, masks) -> np.ndarray:

@@ -73,6 +73,13 @@ class FacetCache:
         self.year = self.yearmonth // 100
         self.reference = np.array([v == f.REFERENCE for v in self._column(reader, f.ORIGIN)],
                                   dtype=bool)
+        # Public only when the index says so: anything else (internal, unknown) is staff-only.
+        self.public = self.alive & np.array(
+            [v == f.PUBLIC for v in self._column(reader, f.VISIBILITY)], dtype=bool)
+
+    def visible(self, staff: bool) -> np.ndarray:
+        """The documents an audience may see: every live one for staff, public ones else."""
+        return self.alive if staff else self.public
 
     def _column(self, reader, field: str) -> list:
         return read_column(reader, field, self.size)

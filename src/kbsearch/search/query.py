@@ -222,19 +222,31 @@ def _span(token_start: int, term: str, owner: list[int]) -> tuple[int, int]:
     return first, last - first + 1
 
 
+# Each correction searches the dictionary for near words: a query may ask for this many.
+MAX_CORRECTED_WORDS = 6
+
+
 def with_corrections(parsed: ParsedQuery, correct) -> tuple[ParsedQuery, dict[str, str]]:
-    """Each unknown word gets its nearest known word as an alternative.
+    """Each unknown word (up to MAX_CORRECTED_WORDS) gets its nearest known word as an
+    alternative.
 
     `correct(word)` returns a replacement or None. Returns the new query and the replacements
     made (for "did you mean").
     """
+    asked: dict[str, str | None] = {}
+
+    def bounded(word: str) -> str | None:
+        if word not in asked and len(asked) < MAX_CORRECTED_WORDS:
+            asked[word] = correct(word)
+        return asked.get(word)
+
     replacements: dict[str, str] = {}
     clauses = []
     for clause in parsed.must:
         extra: list[Text] = []
         for alternative in clause.alternatives:
             if isinstance(alternative, Text) and not alternative.phrase:
-                fixed = [replacements.setdefault(w, r) if (r := correct(w)) else w
+                fixed = [replacements.setdefault(w, r) if (r := bounded(w)) else w
                          for w in alternative.words]
                 if tuple(fixed) != alternative.words:
                     extra.append(Text(tuple(fixed), boost=CORRECTION_BOOST))

@@ -13,9 +13,13 @@ from kbsearch.ingest.langid import normalise_code
 from kbsearch.model import SORTS, SearchRequest
 from kbsearch.vocab import countries, sectors, types
 
+# What one request may ask for: enough for any person, bounded for any script.
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
+MAX_RESULT_DEPTH = 10_000  # page × size: nobody reads that far, and each page costs more
 MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 32
+MAX_FILTER_VALUES = 50  # per facet
 
 
 def parse_countries(values: Iterable[str]) -> tuple[str, ...]:
@@ -39,7 +43,10 @@ def parse_languages(values: Iterable[str]) -> tuple[str, ...]:
 def _each(name: str, values: Iterable[str], parse, reason: str) -> tuple[str, ...]:
     parsed = []
     for value in values:
-        for part in str(value).split(","):
+        parts = str(value).split(",")
+        if len(parsed) + len(parts) > MAX_FILTER_VALUES:
+            raise InvalidParameter(name, str(value)[:40], f"more than {MAX_FILTER_VALUES} values")
+        for part in parts:
             if not part.strip():
                 continue
             found = parse(part)
@@ -88,12 +95,17 @@ def build_request(query: str = "", country: Iterable[str] = (), sector: Iterable
     """A SearchRequest from parameters as users give them; InvalidParameter on a bad one."""
     if len(query or "") > MAX_QUERY_CHARS:
         raise InvalidParameter("q", query[:40] + "…", f"longer than {MAX_QUERY_CHARS} characters")
+    if len((query or "").split()) > MAX_QUERY_WORDS:
+        raise InvalidParameter("q", query[:40] + "…", f"more than {MAX_QUERY_WORDS} words")
     start, end = parse_date("from", date_from), parse_date("to", date_to)
     if start and end and start > end:
         raise InvalidParameter("from", date_from, "is after 'to'")
+    page_number = parse_int("page", page, 1, 1, MAX_PAGE)
+    page_size = parse_int("size", size, 10, 1, MAX_PAGE_SIZE)
+    if page_number * page_size > MAX_RESULT_DEPTH:
+        raise InvalidParameter("page", page, f"page × size may not exceed {MAX_RESULT_DEPTH}")
     return SearchRequest(
         query=(query or "").strip(), countries=parse_countries(country),
         sectors=parse_sectors(sector), types=parse_types(type), languages=parse_languages(lang),
-        date_from=start, date_to=end, sort=parse_sort(sort),
-        page=parse_int("page", page, 1, 1, MAX_PAGE),
-        page_size=parse_int("size", size, 10, 1, MAX_PAGE_SIZE), locale=locale or "en")
+        date_from=start, date_to=end, sort=parse_sort(sort), page=page_number,
+        page_size=page_size, locale=locale or "en")

@@ -83,19 +83,20 @@ class VectorScorer:
         for _, field, text in frequent:
             if self._cached_bytes >= share * CACHE_BYTES:
                 break
-            self._postings_of(field, text.decode("utf-8") if isinstance(text, bytes) else text)
+            self.postings(field, text.decode("utf-8") if isinstance(text, bytes) else text)
             read += 1
         return read
 
     def _term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        ids, values = self._postings_of(field, text)
+        ids, values = self.postings(field, text)
         mask = np.zeros(self.size, dtype=bool)
         mask[ids] = True
         scores = np.zeros(self.size, dtype=np.float32)
         scores[ids] = values
         return mask, scores
 
-    def _postings_of(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, scores) of one term, read once and cached."""
         key = (field, text)
         cached = self._terms.get(key)
         if cached is None:

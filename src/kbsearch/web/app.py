@@ -15,7 +15,9 @@ from kbsearch import config
 from kbsearch.errors import IndexMissing, InvalidParameter
 from kbsearch.paths import bundled
 from kbsearch.web import api, views
+from kbsearch.web.auth import init_auth
 from kbsearch.web.i18n import init_i18n
+from kbsearch.web.security import init_security
 from kbsearch.web.templating import init_templating
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json = IsoJSONProvider(app)
     init_i18n(app, str(HERE / "translations"))
     init_templating(app)
+    init_auth(app)
+    init_security(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     app.register_error_handler(InvalidParameter, _bad_parameter)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from kbsearch import __version__
 from kbsearch.model import DOCUMENT_TYPES, SORTS
+from kbsearch.search.request import (MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_CHARS, MAX_QUERY_WORDS,
+                                     MAX_RESULT_DEPTH)
 
 DATE = {"type": ["string", "null"], "format": "date"}
 STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -63,6 +65,7 @@ SCHEMAS = {
         "type": {"enum": list(DOCUMENT_TYPES)}, "countries": STRINGS, "sectors": STRINGS,
         "summary": {"type": "string"}, "event_start": DATE, "event_end": DATE,
         "companies": STRINGS, "key_figures": _KEY_FIGURES, "reference": {"type": "boolean"},
+        "internal": {"type": "boolean", "description": "staff only (only staff ever see it true)"},
         "content_hash": {"type": "string"},
         "related": {"type": "array", "items": _ref("Hit")},
     }),
@@ -111,15 +114,18 @@ FILTERS = [
     _param("sector", "sector slug or name; repeatable", STRINGS),
 ]
 SEARCH_PARAMS = [
-    _param("q", "words, \"phrases\", -exclusions, OR, country:JP …", {"type": "string"}),
+    _param("q", "words, \"phrases\", -exclusions, OR, country:JP … (at most "
+           f"{MAX_QUERY_WORDS} words)", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
     *FILTERS,
     _param("type", "document type; repeatable", STRINGS),
     _param("lang", "document language (ISO 639-1); repeatable", STRINGS),
     _param("from", "from this date (YYYY-MM-DD or YYYY), inclusive", {"type": "string"}),
     _param("to", "up to this date (YYYY-MM-DD or YYYY), inclusive", {"type": "string"}),
     _param("sort", "order of the hits", {"enum": list(SORTS)}),
-    _param("page", "page number, from 1", {"type": "integer", "minimum": 1}),
-    _param("size", "hits per page", {"type": "integer", "minimum": 1, "maximum": 100}),
+    _param("page", f"page number, from 1; page × size at most {MAX_RESULT_DEPTH}",
+           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    _param("size", "hits per page", {"type": "integer", "minimum": 1,
+                                     "maximum": MAX_PAGE_SIZE}),
     UI,
 ]
 

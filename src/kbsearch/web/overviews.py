@@ -8,19 +8,19 @@ from collections import defaultdict
 from dataclasses import replace
 
 from kbsearch.model import SearchRequest
-from kbsearch.search.engine import SearchEngine
 from kbsearch.search.serialise import facet_value_to_json, hit_to_json
 from kbsearch.vocab import countries as country_vocab
 from kbsearch.vocab import sectors as sector_vocab
 from kbsearch.vocab.labels import facet_label
 from kbsearch.vocab.text import fold
+from kbsearch.web.state import EngineView
 
 LATEST_NEWS = 5
 UPCOMING_EVENTS = 10
 PAGE = 100  # the largest page the engine serves
 
 
-def _all_hits(engine: SearchEngine, request: SearchRequest) -> list[dict]:
+def _all_hits(engine: EngineView, request: SearchRequest) -> list[dict]:
     """Every hit of a search, page after page."""
     hits, page = [], 1
     while True:
@@ -31,7 +31,7 @@ def _all_hits(engine: SearchEngine, request: SearchRequest) -> list[dict]:
         page += 1
 
 
-def countries_index(engine: SearchEngine, locale: str) -> list[dict]:
+def countries_index(engine: EngineView, locale: str) -> list[dict]:
     """Every country with documents, A to Z in the interface language."""
     result = engine.search(SearchRequest(page_size=1, locale=locale, with_snippets=False))
     found = [{"code": v.value, "name": v.label, "count": v.count,
@@ -39,7 +39,7 @@ def countries_index(engine: SearchEngine, locale: str) -> list[dict]:
     return sorted(found, key=lambda c: fold(c["name"]))
 
 
-def country_overview(engine: SearchEngine, code: str, locale: str,
+def country_overview(engine: EngineView, code: str, locale: str,
                      today: dt.date) -> dict | None:
     """A country's figures beside its news, missions, upcoming events and sector mix; None for
     a code that is no country."""
@@ -73,7 +73,7 @@ def country_overview(engine: SearchEngine, code: str, locale: str,
     }
 
 
-def _sheet(engine: SearchEngine, hit: dict | None) -> dict | None:
+def _sheet(engine: EngineView, hit: dict | None) -> dict | None:
     if hit is None:
         return None
     document = engine.document(hit["id"]) or {}
@@ -96,7 +96,7 @@ def by_year(hits: list[dict]) -> list[dict]:
             for y in ordered] + ([{"year": None, "items": years[None]}] if None in years else [])
 
 
-def missions(engine: SearchEngine, locale: str, countries: tuple[str, ...] = (),
+def missions(engine: EngineView, locale: str, countries: tuple[str, ...] = (),
              sectors: tuple[str, ...] = ()) -> dict:
     """Every mission, by year, with its destination, dates, sectors and companies, and the
     country and sector facets to narrow them."""
@@ -112,7 +112,7 @@ def missions(engine: SearchEngine, locale: str, countries: tuple[str, ...] = (),
                        for name in ("country", "sector")}}
 
 
-def sectors_index(engine: SearchEngine, locale: str) -> list[dict]:
+def sectors_index(engine: EngineView, locale: str) -> list[dict]:
     """Every sector with its document count, in the interface language."""
     result = engine.search(SearchRequest(page_size=1, locale=locale, with_snippets=False))
     counts = {v.value: v.count for v in result.facets["sector"]}

@@ -10,7 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from kbsearch.errors import KbsearchError
 from kbsearch.web.app import create_app
-from kbsearch.web.state import get_engine
+from kbsearch.web.state import open_engine
 
 
 class Server(BaseApplication):
@@ -31,7 +31,7 @@ def _open_engine(worker) -> None:
     """gunicorn's post_worker_init hook: the engine, ready before the first request."""
     try:
         with worker.wsgi.app_context():
-            get_engine()
+            open_engine()
     except KbsearchError as exc:  # requests will answer 503 with the same message
         worker.log.error("%s", exc)
 

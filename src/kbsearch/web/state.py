@@ -16,7 +16,10 @@ from flask import Flask, current_app
 
 from kbsearch.errors import KbsearchError
 from kbsearch.index.store import current_generation
+from kbsearch.model import Hit, SearchRequest, SearchResult
+from kbsearch.search.completion import Suggestion
 from kbsearch.search.engine import SearchEngine
+from kbsearch.web.auth import is_staff
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +79,41 @@ class EngineHolder:
         self.engine.close()
 
 
-def get_engine() -> SearchEngine:
-    """This process's engine, opened on first use."""
+class EngineView:
+    """The engine as the current visitor may see it: pages and API routes ask this, so none
+    of them can forget whether internal documents are allowed."""
+
+    def __init__(self, engine: SearchEngine, staff: bool):
+        self._engine = engine
+        self.staff = staff
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self._engine.search(request, staff=self.staff)
+
+    def document(self, doc_id: str) -> dict | None:
+        return self._engine.document(doc_id, staff=self.staff)
+
+    def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
+        return self._engine.more_like_this(doc_id, limit, staff=self.staff)
+
+    def suggest(self, prefix: str, locale: str = "en", limit: int = 8) -> list[Suggestion]:
+        return self._engine.suggest(prefix, locale, limit, staff=self.staff)
+
+
+def open_engine() -> EngineHolder:
+    """This process's engine holder, opening the engine on first use (within an app context:
+    servers call it before the first request)."""
     state = current_app.extensions.setdefault("kbsearch", {})
     holder = state.get("holder")
     if holder is None:
         holder = state["holder"] = EngineHolder(Path(current_app.config["INDEX_DIR"]), today(),
                                                 current_app.config["REFRESH_SECONDS"])
-    return holder.current()
+    return holder
+
+
+def get_engine() -> EngineView:
+    """This process's engine as the current visitor may see it."""
+    return EngineView(open_engine().current(), is_staff())
 
 
 def close_engine(app: Flask) -> None:
