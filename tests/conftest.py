@@ -59,7 +59,9 @@ def corpus_documents(engine):
 def app(corpus_index):
     from kbsearch.web.app import create_app
     from kbsearch.web.state import close_engine
-    app = create_app({"INDEX_DIR": str(corpus_index), "TESTING": True, "TODAY": "2025-01-01"})
+    # Without the API rate limit: the suite sends far more than a visitor would.
+    app = create_app({"INDEX_DIR": str(corpus_index), "TESTING": True, "TODAY": "2025-01-01",
+                      "API_RATE_LIMIT": 0})
     yield app
     close_engine(app)
 

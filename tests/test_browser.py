@@ -157,7 +157,7 @@ def test_a_document_page_has_no_serious_accessibility_violations(server, page):
 
 HOSTILE = {
     "salon.md": "---\ntitle: Salon <img src=x onerror=alert(1)> Tokyo\nsummary: "
-                "\"><script>alert(2)</script>\ncompanies: ['<svg onload=alert(3)>']\n"
+                "'\"><script>alert(2)</script>'\ncompanies: ['<svg onload=alert(3)>']\n"
                 "type: mission\n---\nLe salon Zanzibar <script>alert(4)</script> "
                 "<a href=\"javascript:alert(5)\">lien</a> <b onclick=alert(6)>gras</b>.\n",
     "page.html": "<html><head><title>Zanzibar <script>alert(7)</script></title></head><body>"
@@ -173,7 +173,7 @@ def test_hostile_documents_show_as_text_and_no_script_runs(tmp_path, browser):
     kb.mkdir()
     for name, text in HOSTILE.items():
         (kb / name).write_text(text, encoding="utf-8")
-    build_index([kb], tmp_path / "index")
+    assert not build_index([kb], tmp_path / "index").errors
     context = browser.new_context(locale="fr-BE")
     page = context.new_page()
     dialogs, errors = [], []

@@ -8,6 +8,7 @@ slipped through escaping still could not run.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -38,10 +39,11 @@ def init_security(app: Flask) -> None:
         wait = limiter.wait_seconds(request.remote_addr or "", per_minute)
         if wait is None:
             return None
+        retry = max(1, math.ceil(wait))
         response = jsonify({"error": f"more than {per_minute} requests a minute from this "
-                                     f"address; retry in {wait:.0f} s", "status": 429})
+                                     f"address; retry in {retry} s", "status": 429})
         response.status_code = 429
-        response.headers["Retry-After"] = str(max(1, round(wait)))
+        response.headers["Retry-After"] = str(retry)
         return response
 
     @app.after_request
