@@ -194,7 +194,11 @@ class SearchEngine:
         return min(found, key=lambda w: (_typo_distance(folded, w), -found[w], w))
 
     def _frequency(self, word: str, visible: np.ndarray) -> int:
-        """How many visible documents hold `word` (as written, folded)."""
+        """How many visible documents hold `word` (as written, folded). Counting needs the
+        word's postings only when some documents are hidden from this audience."""
+        total = self._searcher.doc_frequency(f.SPELL, word)
+        if not total or not (self._cache.alive & ~visible).any():
+            return total
         ids, _ = self._scorer.postings(f.SPELL, word)
         return int(visible[ids].sum())
 
