@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec import whoosh3
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -40,8 +40,6 @@ class PostingsReader:
         if not self._fast:
             return walk(self.searcher, wq.Term(field, text))
         searcher = self.searcher
-        if (field, text) not in searcher.reader():
-            return _EMPTY
         ids, weights = self._blocks(field, text)
         if not len(ids):
             return _EMPTY
@@ -61,10 +59,11 @@ class PostingsReader:
         id_parts, weight_parts = [], []
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
-            if (field, text) not in reader:
+            try:  # one look-up of the term per segment: finding it is what a cold read costs
+                matcher = reader._terms.matcher(field, reader._text_to_bytes(field, text),
+                                                reader.schema[field].format)
+            except TermNotFound:
                 continue
-            term = reader._text_to_bytes(field, text)
-            matcher = reader._terms.matcher(field, term, reader.schema[field].format)
             deleted = reader.deleted_docs_set
             while matcher.is_active():
                 ids, weights = _block(matcher)

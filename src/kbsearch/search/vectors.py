@@ -10,7 +10,7 @@ are Whoosh's: a test compares both on the same queries.
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 import numpy as np
 from whoosh import query as wq
@@ -69,16 +69,16 @@ class VectorScorer:
         queries; reading the common ones when the searcher opens moves that cost out of
         the first searches that use them. Rare terms stay cheap to read on demand.
         """
-        reader = self.searcher.reader()
-        frequent = []
+        # Segment by segment: a multi-segment reader looks each term up in every segment.
+        frequency: Counter[tuple[str, bytes]] = Counter()
+        for leaf, _ in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            for field in (f for f in fields if f in reader.schema):
+                for text, info in reader.iter_field(field):
+                    frequency[field, text] += info.doc_frequency()
         minimum = max(2, self.size // 200)
-        for field in fields:
-            if field not in reader.schema:
-                continue
-            for text, info in reader.iter_field(field):
-                if info.doc_frequency() >= minimum:
-                    frequent.append((-info.doc_frequency(), field, text))
-        frequent.sort()
+        frequent = sorted((-n, field, text) for (field, text), n in frequency.items()
+                          if n >= minimum)
         read = 0
         for _, field, text in frequent:
             if self._cached_bytes >= share * CACHE_BYTES:
