@@ -23,10 +23,10 @@ from pathlib import Path
 
 from bench import http_load, latency
 from bench.generate import generate
+from bench.harness import REPO, index_command, replace_block
 from bench.workload import workload
 from kbsearch.search.engine import SearchEngine
 
-REPO = Path(__file__).resolve().parent.parent
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -34,9 +34,8 @@ def run_indexer(corpus: Path, index_dir: Path, rebuild: bool) -> dict:
     """One `kbsearch index` run in a child process: wall time, peak RSS and its report."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    command = [sys.executable, "-m", "kbsearch.cli", "index", str(corpus), "--index",
-               str(index_dir), "--json"] + (["--rebuild"] if rebuild else [])
-    done = subprocess.run(command, capture_output=True, text=True)
+    done = subprocess.run(index_command(corpus, index_dir, rebuild) + ["--json"],
+                          capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise RuntimeError(done.stderr)
@@ -182,18 +181,6 @@ def write_readme(readme: Path, runs: list[dict], command: str) -> None:
              f"with kbsearch's search-page query (all facets, no selection) on the same words."
              f"\n\n{table(runs)}\n\nAgainst the targets:\n\n{targets_table(runs)}")
     replace_block(readme, START, END, block, "## Performance")
-
-
-def replace_block(readme: Path, start: str, end: str, block: str, heading: str) -> None:
-    """Put `block` between the `start` and `end` markers of the README (appended under
-    `heading` the first time)."""
-    block = f"{start}\n{block}\n{end}"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    if start in text and end in text:
-        text = text[:text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip() + f"\n\n{heading}\n\n" + block + "\n"
-    readme.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -20,10 +20,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from bench.harness import REPO
 from kbsearch.ingest.pipeline import process
 from kbsearch.vocab import countries, sectors
 
-REPO = Path(__file__).resolve().parent.parent
 LANGUAGES = {"fr": 0.66, "nl": 0.12, "de": 0.09, "en": 0.11, "ja": 0.02}
 TYPES = {"news": 0.45, "mission": 0.2, "event": 0.2, "factsheet": 0.15}
 FORMATS = {"md": 0.55, "txt": 0.25, "html": 0.2}

@@ -18,9 +18,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.harness import REPO
 from kbsearch.ingest.pipeline import process_file
 
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass

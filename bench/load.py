@@ -19,8 +19,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench import http_load
-from bench.__main__ import REPO, replace_block
 from bench.generate import generate
+from bench.harness import REPO, index_command, replace_block
 from bench.workload import Workload, workload
 from kbsearch.model import SearchRequest
 from kbsearch.search.engine import SearchEngine
@@ -51,18 +51,15 @@ def run(size: int, seconds: int, clients: int, slices: int, work_dir: Path) -> l
     if not corpus.exists():
         generate(corpus, size)
     # Up to date first (a no-op when it is; rebuilt when another version wrote it).
-    subprocess.run([sys.executable, "-m", "kbsearch.cli", "index", str(corpus), "--index",
-                    str(index_dir)], check=True, capture_output=True)
+    subprocess.run(index_command(corpus, index_dir), check=True, capture_output=True)
     paths = mixed_paths(index_dir, workload(200))
     rows, reindex = [], None
     before = (index_dir / "CURRENT").read_text()
     with http_load.running_server(index_dir) as (base, _):
         for number in range(slices):
             if number == slices // 3:
-                reindex = subprocess.Popen(
-                    [sys.executable, "-m", "kbsearch.cli", "index", str(corpus), "--index",
-                     str(index_dir), "--rebuild"], stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL)
+                reindex = subprocess.Popen(index_command(corpus, index_dir, rebuild=True),
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             running = reindex is not None and reindex.poll() is None
             result = http_load.wrk(base, paths, clients, seconds // slices)
             result["slice"] = number + 1

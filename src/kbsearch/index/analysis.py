@@ -67,7 +67,7 @@ class FoldedWordTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = fold(value)
         matches = _FOLDED_WORD.finditer(text) if tokenize else [_WHOLE.match(text)]
-        origin = _original_offsets(value) if chars else None
+        origin = original_offsets(value) if chars else None
         for pos, match in enumerate(matches, start_pos):
             word = self._elided(match.group())
             token.text = word
@@ -91,20 +91,8 @@ class FoldedWordTokenizer(Tokenizer):
                 return tail
         return word
 
-    def word_spans(self, value: str) -> list[tuple[str, int, int]]:
-        """(word, start, end in `value`) of every word: what `__call__` yields with chars,
-        without a Token per word (snippets scan many texts per page)."""
-        origin = _original_offsets(value)
-        spans = []
-        for match in _FOLDED_WORD.finditer(fold(value)):
-            start, end = match.span()
-            if origin is not None:
-                start, end = origin[start], origin[end]
-            spans.append((self._elided(match.group()), start, end))
-        return spans
 
-
-def _original_offsets(text: str) -> list[int] | None:
+def original_offsets(text: str) -> list[int] | None:
     """For each character of `fold(text)` (and its end), the offset it came from in `text`,
     or None when folding keeps every character in place. Folding can lengthen (`œ` → `oe`)
     or drop (combining accents) characters; only those are walked one by one."""

@@ -197,7 +197,7 @@ class SearchEngine:
         """How many visible documents hold `word` (as written, folded). Counting needs the
         word's postings only when some documents are hidden from this audience."""
         total = self._searcher.doc_frequency(f.SPELL, word)
-        if not total or not (self._cache.alive & ~visible).any():
+        if not total or visible is self._cache.alive or not self._cache.has_internal:
             return total
         ids, _ = self._scorer.postings(f.SPELL, word)
         return int(visible[ids].sum())

@@ -76,6 +76,7 @@ class FacetCache:
         # Public only when the index says so: anything else (internal, unknown) is staff-only.
         self.public = self.alive & np.array(
             [v == f.PUBLIC for v in self._column(reader, f.VISIBILITY)], dtype=bool)
+        self.has_internal = bool((self.alive & ~self.public).any())
 
     def visible(self, staff: bool) -> np.ndarray:
         """The documents an audience may see: every live one for staff, public ones else."""

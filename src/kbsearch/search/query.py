@@ -22,7 +22,7 @@ from kbsearch.index import schema as f
 from kbsearch.index.analysis import is_stop_word
 from kbsearch.ingest.langid import normalise_code
 from kbsearch.vocab import countries, regions, sectors, types
-from kbsearch.vocab.text import fold, is_cjk, tokens
+from kbsearch.vocab.text import is_cjk, tokens
 
 CONCEPT_BOOST = 5.0
 REGION = "region"  # a pseudo-field: a region concept stands for its member countries

@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from kbsearch.index.analysis import FoldedWordTokenizer, _original_offsets
+from kbsearch.index.analysis import FoldedWordTokenizer, original_offsets
 from kbsearch.vocab.text import fold
 
 SNIPPET_FRAGMENTS = 2
@@ -64,7 +64,7 @@ class TermFinder:
         if not terms:
             return []
         found = []
-        origin = _original_offsets(text)
+        origin = original_offsets(text)
         for match in _candidates(frozenset(t[:self.PREFIX_CHARS] for t in terms)).finditer(
                 fold(text)):
             for term in self._analysed(match.group()):
