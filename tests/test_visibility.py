@@ -159,6 +159,17 @@ def test_sign_in_needs_the_password_and_a_csrf_token_and_sign_out_needs_one_too(
     assert client.get("/api/search?q=Zorglub").get_json()["total"] == 0
 
 
+def test_password_guessing_is_slowed_down_per_client(app):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.9.8.7"
+    statuses = [sign_in(client, f"guess {n}").status_code for n in range(11)]
+    assert statuses == [401] * 10 + [429]
+    limited = sign_in(client)  # even the right password waits
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert "sign-in requests a minute" in limited.get_data(as_text=True)
+    assert sign_in(app.test_client()).status_code == 302  # other clients are not held back
+
+
 def test_a_sign_in_never_redirects_to_another_site(app):
     client = app.test_client()
     page = client.get("/login?next=//evil.example/x").get_data(as_text=True)

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
@@ -78,7 +78,11 @@ def _no_index(exc: IndexMissing):
 
 
 def _http_error(exc: HTTPException):
-    return _error(exc.code or 500, exc.description or exc.name)
+    response = make_response(_error(exc.code or 500, exc.description or exc.name))
+    for name, value in exc.get_headers():  # Retry-After of a 429, Allow of a 405
+        if name != "Content-Type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected(exc: Exception):

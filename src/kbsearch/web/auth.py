@@ -11,6 +11,7 @@ documents stay invisible: kbsearch fails closed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import secrets
 import time
@@ -54,11 +55,19 @@ def _valid_session() -> bool:
 
 
 def _valid_bearer() -> bool:
+    """A bearer token is for the API (rate-limited per client); pages use sessions."""
     header = request.headers.get("Authorization", "")
     stored = current_app.config["API_TOKEN_HASH"]
-    if not stored or not header.startswith("Bearer "):
+    if not stored or not header.startswith("Bearer ") or not request.path.startswith("/api/"):
         return False
-    return _check(stored, header[len("Bearer "):].strip())
+    return _token_matches(stored, header[len("Bearer "):].strip())
+
+
+@functools.lru_cache(maxsize=256)
+def _token_matches(stored_hash: str, token: str) -> bool:
+    """The hash is slow on purpose (tens of milliseconds); a client sends its token with every
+    request, so each worker checks a given token once."""
+    return _check(stored_hash, token)
 
 
 def _check(stored_hash: str, secret: str) -> bool:

@@ -1,5 +1,5 @@
-"""Response headers that make the browser refuse what kbsearch never does, and a per-client
-rate limit on the API.
+"""Response headers that make the browser refuse what kbsearch never does, and per-client
+rate limits on the API and on sign-in attempts.
 
 The pages use no inline script or style and embed nothing from elsewhere, so the
 Content-Security-Policy allows only this site's own files: text from a hostile document that
@@ -12,10 +12,12 @@ import math
 import threading
 import time
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, current_app, request
+from werkzeug.exceptions import TooManyRequests
 
 from kbsearch import config
 
+SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
                                "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
@@ -32,19 +34,21 @@ def init_security(app: Flask) -> None:
     limiter = RateLimiter()
 
     @app.before_request
-    def _limit_api():
-        per_minute = current_app.config["API_RATE_LIMIT"]
-        if per_minute <= 0 or not request.path.startswith("/api/"):
-            return None
-        wait = limiter.wait_seconds(request.remote_addr or "", per_minute)
-        if wait is None:
-            return None
-        retry = max(1, math.ceil(wait))
-        response = jsonify({"error": f"more than {per_minute} requests a minute from this "
-                                     f"address; retry in {retry} s", "status": 429})
-        response.status_code = 429
-        response.headers["Retry-After"] = str(retry)
-        return response
+    def _limit():
+        """The API per client, and sign-in attempts per client (password guessing)."""
+        if request.path.startswith("/api/"):
+            kind, per_minute = "api", current_app.config["API_RATE_LIMIT"]
+        elif request.endpoint == "auth.login" and request.method == "POST":
+            kind, per_minute = "sign-in", SIGN_IN_ATTEMPTS_PER_MINUTE
+        else:
+            return
+        if per_minute <= 0:
+            return
+        wait = limiter.wait_seconds(f"{kind} {request.remote_addr or ''}", per_minute)
+        if wait is not None:
+            retry = max(1, math.ceil(wait))
+            raise TooManyRequests(f"more than {per_minute} {kind} requests a minute from this "
+                                  f"address; retry in {retry} s", retry_after=retry)
 
     @app.after_request
     def _headers(response):
