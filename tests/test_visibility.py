@@ -204,6 +204,21 @@ def test_without_settings_nobody_is_staff(tmp_path):
     close_engine(app)
 
 
+def test_staff_sign_in_is_configured_from_the_environment(tmp_path, monkeypatch):
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "r.md").write_text(INTERNAL["rapport.md"], encoding="utf-8")
+    build_index([kb], tmp_path / "index")
+    monkeypatch.setenv("KBSEARCH_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("KBSEARCH_STAFF_PASSWORD_HASH",
+                       generate_password_hash(PASSWORD, "pbkdf2:sha256:1000"))
+    app = create_app({"INDEX_DIR": str(tmp_path / "index")})
+    client = app.test_client()
+    assert sign_in(client).status_code == 302
+    assert client.get("/api/search?q=Zorglub").get_json()["total"] == 1
+    close_engine(app)
+
+
 def test_an_unknown_visibility_is_refused_by_name(tmp_path):
     kb = tmp_path / "kb"
     kb.mkdir()

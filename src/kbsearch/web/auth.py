@@ -28,7 +28,8 @@ CSRF = "csrf"
 
 
 def init_auth(app: Flask) -> None:
-    app.config.setdefault("SECRET_KEY", config.get("secret_key") or None)
+    # Flask defines SECRET_KEY (as None), so setdefault would never apply the setting.
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or config.get("secret_key") or None
     app.config.setdefault("STAFF_PASSWORD_HASH", config.get("staff_password_hash"))
     app.config.setdefault("API_TOKEN_HASH", config.get("api_token_hash"))
     app.config.setdefault("SESSION_MINUTES", float(config.get("session_minutes")))
