@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.support.levenshtein import damerau_levenshtein
+from rapidfuzz.distance import OSA
 
 from kbsearch.index import schema as f
 from kbsearch.index.store import current_generation, open_index
 from kbsearch.model import FacetValue, Hit, SearchRequest, SearchResult
 from kbsearch.search import facets as fc
 from kbsearch.search.completion import Suggestion, TitleIndex, complete
+from kbsearch.search.lexicon import Lexicon
 from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
 from kbsearch.search.snippets import TermFinder, snippet
 from kbsearch.search.vectors import VectorScorer
@@ -39,6 +40,9 @@ RECENCY_HALF_LIFE_YEARS = 4.0
 AGING_TYPES = ("news", "mission")
 # Reference fact sheets (the World Factbook) are background: agency documents come first.
 REFERENCE_WEIGHT = 0.3
+# Near words of a typo counted (visible documents holding each), nearest first: enough for all
+# those at the fewest edits in practice, few enough to bound the cost of a typo.
+MAX_CORRECTION_CANDIDATES = 32
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ class SearchEngine:
         index = open_index(self.index_dir)
         self._searcher = index.searcher()
         reader = self._searcher.reader()
-        self._builder = QueryBuilder(index.schema, reader)
+        self._lexicon = Lexicon(reader, f.SPELL)
+        self._builder = QueryBuilder(index.schema, self._lexicon)
         self._cache = fc.FacetCache(reader)
         self._ids = [v or "" for v in fc.read_column(reader, f.ID_FIELD, self._cache.size)]
         self._docnum = {doc_id: n for n, doc_id in enumerate(self._ids)
@@ -81,7 +86,6 @@ class SearchEngine:
         self._title_index: dict[bool, TitleIndex] = {}
         self._present: dict[bool, dict[str, set[str]]] = {}
         self._term_finders: dict[str, TermFinder] = {}  # by body field, for snippets
-        self._corrector = self._searcher.corrector(f.SPELL)
         self._scorer = VectorScorer(self._searcher, self._cache.size)
         self._rerank_weights = self._rerank_weight_vector()
 
@@ -91,9 +95,10 @@ class SearchEngine:
         return self._generation
 
     def warm(self) -> int:
-        """Read ahead the postings of the commonest words (see VectorScorer.warm): servers
-        do it before a new index generation takes its first search."""
+        """Read ahead the postings of the commonest words (see VectorScorer.warm) and the
+        typo dictionary: servers do it before a new index generation takes its first search."""
         with self._lock:
+            self._lexicon.words_by_initial()
             return self._scorer.warm(self._builder.text_fields)
 
     def close(self) -> None:
@@ -183,11 +188,9 @@ class SearchEngine:
         folded = fold(word)
         if len(folded) < 4 or not folded.isalpha() or self._frequency(folded, visible):
             return None
-        # People rarely mistype the first letter (`voedings` is no typo for `holdings`), and
-        # keeping it narrows the search through the dictionary a lot.
-        found = {w: self._frequency(w, visible) for w in self._corrector.suggest(
-            folded, limit=8, maxdist=1 if len(folded) < 8 else 2, prefix=1)}
-        found = {w: n for w, n in found.items() if n}
+        near = self._lexicon.near_words(folded, max_edits=1 if len(folded) < 8 else 2)
+        found = {w: n for _, w in near[:MAX_CORRECTION_CANDIDATES]
+                 if (n := self._frequency(w, visible))}
         if not found:
             return None
         # The fewest edits first (`wallone` → `wallonne`, not `wallonnes`), then the most used.
@@ -196,7 +199,7 @@ class SearchEngine:
     def _frequency(self, word: str, visible: np.ndarray) -> int:
         """How many visible documents hold `word` (as written, folded). Counting needs the
         word's postings only when some documents are hidden from this audience."""
-        total = self._searcher.doc_frequency(f.SPELL, word)
+        total = self._lexicon.doc_frequency(f.SPELL, word)
         if not total or visible is self._cache.alive or not self._cache.has_internal:
             return total
         ids, _ = self._scorer.postings(f.SPELL, word)
@@ -358,7 +361,7 @@ def _typo_distance(typed: str, word: str) -> float:
             longer[i] == longer[i - 1] and longer[:i] + longer[i + 1:] == shorter
             for i in range(1, len(longer))):
         return 0.5
-    return float(damerau_levenshtein(typed, word))
+    return float(OSA.distance(typed, word))
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -267,20 +267,20 @@ def with_corrections(parsed: ParsedQuery, correct) -> tuple[ParsedQuery, dict[st
 class QueryBuilder:
     """Builds Whoosh queries with each field's own analyzer, as the index was built.
 
-    With a reader, terms the index does not hold are left out before Whoosh sees them: a word
+    With a lexicon (see lexicon.Lexicon), terms the index does not hold are left out before Whoosh sees them: a word
     is looked up in a dozen fields, and most hold none of it, so the queries Whoosh evaluates
     stay small (same results, a fraction of the matchers).
     """
 
-    def __init__(self, schema, reader=None):
+    def __init__(self, schema, lexicon=None):
         self.schema = schema
-        self.reader = reader
+        self.lexicon = lexicon
         self.text_fields = [name for suffix in f.TEXT_SUFFIXES
                             for name in (f.title_field(suffix), f.body_field(suffix))]
 
     def _known(self, field_name: str, terms: list[str]) -> bool:
-        """Every term is in the index (or there is no reader to ask)."""
-        return self.reader is None or all(self.reader.doc_frequency(field_name, t)
+        """Every term is in the index (or there is no lexicon to ask)."""
+        return self.lexicon is None or all(self.lexicon.doc_frequency(field_name, t)
                                           for t in terms)
 
     def analyse(self, field_name: str, text: str) -> list[str]:
