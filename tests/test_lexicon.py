@@ -55,3 +55,17 @@ def test_remembered_term_look_ups_agree_with_the_index(corpus_index):
                 assert lexicon.doc_frequency(field, term) == reader.doc_frequency(field, term)
         assert lexicon.doc_frequency(f.SPELL, "wallonne") > 0
         assert lexicon.doc_frequency(f.SPELL, "xylophoneqz") == 0
+
+
+def test_after_listing_the_text_fields_look_ups_still_agree_with_the_index(corpus_index):
+    rng = random.Random(8)
+    with open_index(corpus_index).searcher() as searcher:
+        reader = searcher.reader()
+        lexicon = Lexicon(reader, f.SPELL)
+        fields = [f.body_field("fr"), f.title_field("fr"), f.body_field("nl"), f.COMPOUND]
+        frequency = lexicon.list_terms(fields)
+        present = rng.sample(sorted(frequency), 300)
+        absent = [(field, text + "qz") for field, text in present]
+        for field, text in present + absent + [(f.SPELL, "wallonne"), (f.COUNTRY, "JP")]:
+            assert lexicon.doc_frequency(field, text) == reader.doc_frequency(field, text)
+        assert all(frequency[key] == reader.doc_frequency(*key) for key in present)

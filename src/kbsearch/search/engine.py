@@ -99,7 +99,8 @@ class SearchEngine:
         typo dictionary: servers do it before a new index generation takes its first search."""
         with self._lock:
             self._lexicon.words_by_initial()
-            return self._scorer.warm(self._builder.text_fields)
+            terms = self._lexicon.list_terms([*self._builder.text_fields, f.COMPOUND])
+            return self._scorer.warm(terms)
 
     def close(self) -> None:
         self._searcher.close()

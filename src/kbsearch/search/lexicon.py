@@ -6,13 +6,17 @@ unknown word is compared with the dictionary words sharing its first letter. Thr
 look-up reads the term table in Python (tens of microseconds, a few dozen per query) and each
 correction walked the word list term by term (30–60 ms at 10,000 documents): corrected queries
 were the slowest of all. A generation never changes, so look-ups are remembered for the
-searcher's life, and the dictionary is held as word lists compared in C (rapidfuzz).
+searcher's life; once the terms of the text fields have been listed (servers do it before a
+generation takes its first search), a term those fields lack is known absent without asking
+Whoosh at all; and the dictionary is held as word lists compared in C (rapidfuzz).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -29,16 +33,42 @@ class Lexicon:
         self._spell_field = spell_field
         self._frequencies: dict[tuple[str, str], int] = {}
         self._by_initial: dict[str, list[str]] | None = None
+        self._listed_fields: frozenset[str] = frozenset()
+        self._listed = np.zeros(0, dtype=np.int64)  # sorted hashes of (field, term)
 
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents hold the term (deleted ones included, as Whoosh counts)."""
         key = (field, text)
         found = self._frequencies.get(key)
+        if found is None and field in self._listed_fields and not self._listed_has(hash(key)):
+            return 0
         if found is None:
             if len(self._frequencies) >= REMEMBERED:
                 self._frequencies.clear()
             found = self._frequencies[key] = self._reader.doc_frequency(field, text)
         return found
+
+    def list_terms(self, fields: Iterable[str]) -> Counter[tuple[str, str]]:
+        """Every term of `fields` with the number of documents holding it, in one pass over
+        each segment's term list; from then on, look-ups of terms these fields lack are
+        answered here (a sorted array of hashes, 8 bytes a term). A hash shared by two terms
+        only sends a look-up on to Whoosh, so answers stay exact."""
+        fields = [name for name in fields if name in self._reader.schema]
+        frequency: Counter[tuple[str, str]] = Counter()
+        for leaf, _ in self._reader.leaf_readers():
+            for field in fields:
+                for text, info in leaf.iter_field(field):
+                    if isinstance(text, bytes):
+                        text = text.decode("utf-8")
+                    frequency[field, text] += info.doc_frequency()
+        self._listed = np.sort(np.fromiter(map(hash, frequency), dtype=np.int64,
+                                           count=len(frequency)))
+        self._listed_fields = frozenset(fields)
+        return frequency
+
+    def _listed_has(self, key_hash: int) -> bool:
+        at = int(np.searchsorted(self._listed, key_hash))
+        return at < len(self._listed) and int(self._listed[at]) == key_hash
 
     def near_words(self, word: str, max_edits: int) -> list[tuple[int, str]]:
         """(edits, word) for every dictionary word other than `word` with the same first

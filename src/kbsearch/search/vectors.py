@@ -61,21 +61,15 @@ class VectorScorer:
             mask[:] = False
         return mask, np.where(mask, scores, 0).astype(np.float32)
 
-    def warm(self, fields: list[str], share: float = 0.5) -> int:
-        """Read ahead the postings of the terms most documents hold, most frequent first,
-        until `share` of the cache is used; returns how many terms were read.
+    def warm(self, frequency: Counter[tuple[str, str]], share: float = 0.5) -> int:
+        """Read ahead the postings of the terms most documents hold (`frequency`: term →
+        documents holding it), most frequent first, until `share` of the cache is used;
+        returns how many terms were read.
 
         A common word's first read costs tens of blocks per field and dominated slow
         queries; reading the common ones when the searcher opens moves that cost out of
         the first searches that use them. Rare terms stay cheap to read on demand.
         """
-        # Segment by segment: a multi-segment reader looks each term up in every segment.
-        frequency: Counter[tuple[str, bytes]] = Counter()
-        for leaf, _ in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            for field in (f for f in fields if f in reader.schema):
-                for text, info in reader.iter_field(field):
-                    frequency[field, text] += info.doc_frequency()
         minimum = max(2, self.size // 200)
         frequent = sorted((-n, field, text) for (field, text), n in frequency.items()
                           if n >= minimum)
@@ -83,7 +77,7 @@ class VectorScorer:
         for _, field, text in frequent:
             if self._cached_bytes >= share * CACHE_BYTES:
                 break
-            self.postings(field, text.decode("utf-8") if isinstance(text, bytes) else text)
+            self.postings(field, text)
             read += 1
         return read
 
