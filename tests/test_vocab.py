@@ -1,6 +1,8 @@
 """Countries and sectors are recognised by their names in any language."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbsearch.vocab import countries, sectors
 
@@ -57,3 +59,17 @@ def test_the_taxonomy_has_its_sixteen_sectors_with_labels_in_four_languages():
         for locale in ("fr", "nl", "de", "en"):
             assert sectors.label(slug, locale)
     assert sectors.parse_sector("Fahrzeugbau") == "automotive"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_folding_a_text_folds_each_of_its_characters(text):
+    """The ASCII shortcut in `fold` gives what folding character by character gives."""
+    from kbsearch.vocab.text import _FOLD_TABLE, fold
+    assert fold(text) == "".join(c.translate(_FOLD_TABLE) for c in text)
+    assert fold("Économie L’ŒUVRE `Straße`") == "economie l'oeuvre 'strasse'"
+
+
+def test_ascii_folds_as_the_table_says():
+    from kbsearch.vocab.text import _FOLD_TABLE, fold
+    assert all(fold(chr(c)) == chr(c).translate(_FOLD_TABLE) for c in range(128))

@@ -62,6 +62,28 @@ def test_every_facet_count_matches_what_clicking_it_shows(client):
                 assert followed["total"] == expected, (name, value["value"])
 
 
+def test_each_toggle_url_switches_its_own_value_and_keeps_the_rest(client):
+    from urllib.parse import parse_qs, urlsplit
+    asked = {"q": "mission & co économie", "country": ["JP", "MA"], "sector": "automotive",
+             "sort": "newest", "page": "2", "size": "5"}
+    body = client.get("/api/search", query_string=asked).get_json()
+    params = {"country": "country", "sector": "sector", "type": "type", "language": "lang"}
+    for name, param in params.items():
+        for value in body["facets"][name]:
+            url = urlsplit(value["toggle_url"])
+            got = parse_qs(url.query)
+            assert url.path == "/api/search"
+            before = asked[param] if isinstance(asked.get(param), list) else \
+                [asked[param]] if param in asked else []
+            expected = [v for v in before if v != value["value"]] if value["selected"] \
+                else [*before, value["value"]]
+            assert got.get(param, []) == expected, (name, value["value"])
+            assert "page" not in got
+            for other in ("q", "sort", "size", *(p for p in params.values() if p != param)):
+                kept = asked.get(other, [])
+                assert got.get(other, []) == (kept if isinstance(kept, list) else [kept])
+
+
 def test_other_endpoints_match_the_openapi_document(client):
     hit = api(client, "search", q="Nagakute")["hits"][0]
     validates(api(client, f"documents/{hit['id']}"), "Document")

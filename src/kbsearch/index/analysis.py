@@ -11,6 +11,7 @@ The schema pickles these analyzers into the index, so every class lives here, im
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -96,7 +97,7 @@ def original_offsets(text: str) -> list[int] | None:
     """For each character of `fold(text)` (and its end), the offset it came from in `text`,
     or None when folding keeps every character in place. Folding can lengthen (`œ` → `oe`)
     or drop (combining accents) characters; only those are walked one by one."""
-    irregular = [c for c in set(text) if len(fold(c)) != 1]
+    irregular = [c for c in set(text) if _folds_irregularly(c)]
     if not irregular:
         return None
     offsets: list[int] = []
@@ -108,6 +109,11 @@ def original_offsets(text: str) -> list[int] | None:
         last = at + 1
     offsets.extend(range(last, len(text) + 1))
     return offsets
+
+
+@functools.lru_cache(maxsize=4096)
+def _folds_irregularly(char: str) -> bool:
+    return len(fold(char)) != 1
 
 
 def french_light_stem(word: str) -> str:

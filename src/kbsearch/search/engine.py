@@ -150,9 +150,9 @@ class SearchEngine:
         ordered = self._order(final, words, request)
         start = (request.page - 1) * request.page_size
         page = ordered[start:start + request.page_size]
-        query = words.query if words else None
-        hits = tuple(self._hit(docnum, score, query if request.with_snippets else None)
-                     for docnum, score in page)
+        terms = _terms_by_field(words.query if words else None) if request.with_snippets \
+            else None
+        hits = tuple(self._hit(docnum, score, terms) for docnum, score in page)
         total = int(final.sum())
         return SearchResult(request=request, total=total, hits=hits,
                             facets=self._facets(counts, request), suggestion=suggestion,
@@ -234,14 +234,12 @@ class SearchEngine:
         boost = 1 + RECENCY_WEIGHT * np.power(0.5, age_years / RECENCY_HALF_LIFE_YEARS)
         return (weights * np.where(dated, boost, 1.0)).astype(np.float32)
 
-    def _hit(self, docnum: int, score: float, query) -> Hit:
+    def _hit(self, docnum: int, score: float, terms: dict[str, set[str]] | None) -> Hit:
+        """A result, with a snippet around the query's terms (`terms`, by field) when given."""
         stored = self._searcher.stored_fields(docnum)
         document = json.loads(stored[f.DOCUMENT_JSON])
         language = document["language"]
         body = f.body_field(f.text_suffix(language))
-        terms = {text.decode("utf-8") if isinstance(text, bytes) else text
-                 for field_name, text in (query.iter_all_terms() if query else ())
-                 if field_name == body}
         finder = self._term_finders.get(body)
         if finder is None:
             finder = self._term_finders[body] = TermFinder(self._builder.schema[body].analyzer)
@@ -250,7 +248,8 @@ class SearchEngine:
             date=_date(document.get("date")), type=document["type"], language=language,
             countries=tuple(document["countries"]), sectors=tuple(document["sectors"]),
             score=round(float(score), 4),
-            snippet=snippet(stored[f.CONTENT], terms, finder, document.get("summary") or ""),
+            snippet=snippet(stored[f.CONTENT], (terms or {}).get(body, set()), finder,
+                            document.get("summary") or ""),
             summary=document.get("summary") or "",
             event_start=_date(document.get("event_start")),
             event_end=_date(document.get("event_end")),
@@ -352,6 +351,15 @@ def _filtered(base: np.ndarray, masks) -> np.ndarray:
         if mask is not None:
             final &= mask
     return final
+
+
+def _terms_by_field(query) -> dict[str, set[str]]:
+    """field → the terms `query` looks for in it."""
+    terms: dict[str, set[str]] = {}
+    for field_name, text in (query.iter_all_terms() if query else ()):
+        terms.setdefault(field_name, set()).add(
+            text.decode("utf-8") if isinstance(text, bytes) else text)
+    return terms
 
 
 def _typo_distance(typed: str, word: str) -> float:

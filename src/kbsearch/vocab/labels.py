@@ -33,8 +33,9 @@ def month_name(yearmonth: int, locale: str = "en") -> str:
     return format_date(day, "LLLL y", locale=_locale(locale))
 
 
+@functools.lru_cache(maxsize=16_384)
 def facet_label(facet: str, value: str, locale: str = "en") -> str:
-    """The label of one facet value in `locale`."""
+    """The label of one facet value in `locale` (remembered: a search labels a hundred)."""
     if facet == "country":
         return countries.name(value, _locale(locale).language)
     if facet == "sector":

@@ -36,9 +36,24 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+_ASCII_OR_NOT = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+
+
 def fold(text: str) -> str:
-    """Lower-case, ligatures expanded, accents removed: the form every comparison uses."""
-    return text.translate(_FOLD_TABLE)
+    """Lower-case, ligatures expanded, accents removed: the form every comparison uses.
+
+    `str.translate` maps character by character through the table (200 µs for a page of
+    French); runs of ASCII, most of any Latin text, fold by `lower()` at C speed instead
+    (their table entries are their lower case, and the backquote an apostrophe).
+    """
+    if text.isascii():
+        return _fold_ascii(text)
+    return "".join([run.translate(_FOLD_TABLE) if run[0] > "\x7f" else _fold_ascii(run)
+                    for run in _ASCII_OR_NOT.findall(text)])
+
+
+def _fold_ascii(text: str) -> str:
+    return text.lower().replace("`", "'")
 
 
 @functools.lru_cache(maxsize=200_000)
