@@ -73,3 +73,18 @@ def test_folding_a_text_folds_each_of_its_characters(text):
 def test_ascii_folds_as_the_table_says():
     from kbsearch.vocab.text import _FOLD_TABLE, fold
     assert all(fold(chr(c)) == chr(c).translate(_FOLD_TABLE) for c in range(128))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_folded_offsets_point_at_the_character_each_came_from(text):
+    from kbsearch.vocab.text import fold, fold_with_offsets
+    folded, offsets = fold_with_offsets(text)
+    assert folded == fold(text)
+    if offsets is None:
+        assert all(len(fold(c)) == 1 for c in text)
+        return
+    assert len(offsets) == len(folded) + 1 and offsets[-1] == len(text)
+    assert offsets == sorted(offsets)
+    for i, origin in enumerate(offsets[:-1]):
+        assert folded[i] in fold(text[origin])

@@ -11,14 +11,13 @@ The schema pickles these analyzers into the index, so every class lives here, im
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.lang.stopwords import stoplists
 
-from kbsearch.vocab.text import fold, fold_word, is_cjk
+from kbsearch.vocab.text import fold, fold_with_offsets, fold_word, is_cjk
 
 # Words, numbers, and words joined by an apostrophe (`l'industrie`, `aujourd'hui`).
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
@@ -66,9 +65,8 @@ class FoldedWordTokenizer(Tokenizer):
                  start_char: int = 0, tokenize: bool = True, mode: str = "",
                  **kwargs) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        text = fold(value)
+        text, origin = fold_with_offsets(value) if chars else (fold(value), None)
         matches = _FOLDED_WORD.finditer(text) if tokenize else [_WHOLE.match(text)]
-        origin = original_offsets(value) if chars else None
         for pos, match in enumerate(matches, start_pos):
             word = self._elided(match.group())
             token.text = word
@@ -91,29 +89,6 @@ class FoldedWordTokenizer(Tokenizer):
             if head in self.elisions and tail:
                 return tail
         return word
-
-
-def original_offsets(text: str) -> list[int] | None:
-    """For each character of `fold(text)` (and its end), the offset it came from in `text`,
-    or None when folding keeps every character in place. Folding can lengthen (`œ` → `oe`)
-    or drop (combining accents) characters; only those are walked one by one."""
-    irregular = [c for c in set(text) if _folds_irregularly(c)]
-    if not irregular:
-        return None
-    offsets: list[int] = []
-    last = 0
-    for match in re.finditer("|".join(map(re.escape, irregular)), text):
-        at = match.start()
-        offsets.extend(range(last, at))
-        offsets.extend([at] * len(fold(text[at])))
-        last = at + 1
-    offsets.extend(range(last, len(text) + 1))
-    return offsets
-
-
-@functools.lru_cache(maxsize=4096)
-def _folds_irregularly(char: str) -> bool:
-    return len(fold(char)) != 1
 
 
 def french_light_stem(word: str) -> str:

@@ -13,8 +13,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from kbsearch.index.analysis import FoldedWordTokenizer, original_offsets
-from kbsearch.vocab.text import fold
+from kbsearch.index.analysis import FoldedWordTokenizer
+from kbsearch.vocab.text import fold_with_offsets
 
 SNIPPET_FRAGMENTS = 2
 FRAGMENT_CHARS = 160
@@ -64,9 +64,9 @@ class TermFinder:
         if not terms:
             return []
         found = []
-        origin = original_offsets(text)
+        folded, origin = fold_with_offsets(text)
         for match in _candidates(frozenset(t[:self.PREFIX_CHARS] for t in terms)).finditer(
-                fold(text)):
+                folded):
             for term in self._analysed(match.group()):
                 if term in terms:
                     start, end = match.span()

@@ -56,6 +56,35 @@ def _fold_ascii(text: str) -> str:
     return text.lower().replace("`", "'")
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """`fold(text)`, and for each of its characters (and its end) the offset it came from in
+    `text`, or None when every character folds to exactly one. Folding can lengthen (`œ` →
+    `oe`) or drop (combining accents) characters; only runs of non-ASCII are looked into."""
+    if text.isascii():
+        return _fold_ascii(text), None
+    pieces: list[str] = []
+    offsets: list[int] | None = None
+    at = 0
+    for run in _ASCII_OR_NOT.findall(text):
+        if run[0] <= "\x7f":
+            piece = _fold_ascii(run)
+            if offsets is not None:
+                offsets.extend(range(at, at + len(run)))
+        else:
+            piece = run.translate(_FOLD_TABLE)
+            if offsets is None and (len(piece) != len(run) or
+                                    any(len(_FOLD_TABLE[ord(c)]) != 1 for c in run)):
+                offsets = list(range(at))
+            if offsets is not None:
+                for i, char in enumerate(run, at):
+                    offsets.extend([i] * len(_FOLD_TABLE[ord(char)]))
+        pieces.append(piece)
+        at += len(run)
+    if offsets is not None:
+        offsets.append(at)
+    return "".join(pieces), offsets
+
+
 @functools.lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
     """`fold` for single words, cached: indexing folds millions of tokens from a small vocabulary."""
