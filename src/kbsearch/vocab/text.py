@@ -66,23 +66,31 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     offsets: list[int] | None = None
     at = 0
     for run in _ASCII_OR_NOT.findall(text):
+        origins = None
         if run[0] <= "\x7f":
             piece = _fold_ascii(run)
-            if offsets is not None:
-                offsets.extend(range(at, at + len(run)))
         else:
-            piece = run.translate(_FOLD_TABLE)
-            if offsets is None and (len(piece) != len(run) or
-                                    any(len(_FOLD_TABLE[ord(c)]) != 1 for c in run)):
+            piece, origins = _fold_run(run)
+            if origins is not None and offsets is None:
                 offsets = list(range(at))
-            if offsets is not None:
-                for i, char in enumerate(run, at):
-                    offsets.extend([i] * len(_FOLD_TABLE[ord(char)]))
+        if offsets is not None:
+            offsets.extend(range(at, at + len(run)) if origins is None else
+                           [at + origin for origin in origins])
         pieces.append(piece)
         at += len(run)
     if offsets is not None:
         offsets.append(at)
     return "".join(pieces), offsets
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold_run(run: str) -> tuple[str, tuple[int, ...] | None]:
+    """A run of non-ASCII folded, and for each folded character its index in the run (None
+    when each character folds to one). Runs are short and repeat (`é`, `ü`, `’`)."""
+    folded = [_FOLD_TABLE[ord(char)] for char in run]
+    if all(len(piece) == 1 for piece in folded):
+        return "".join(folded), None
+    return "".join(folded), tuple(i for i, piece in enumerate(folded) for _ in piece)
 
 
 @functools.lru_cache(maxsize=200_000)
