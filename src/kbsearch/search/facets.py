@@ -12,6 +12,7 @@ siblings show what choosing them instead would give.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,8 @@ from kbsearch.index import schema as f
 MULTI = {"country": f.COUNTRY, "sector": f.SECTOR}
 SINGLE = {"type": f.TYPE, "language": f.LANGUAGE}
 NO_DATE = 0
+# Facet selections remembered per searcher, as bytes of masks (one byte per document).
+REMEMBERED_SELECTION_BYTES = 16 * 2**20
 
 
 def read_column(reader, field: str, size: int) -> list:
@@ -77,6 +80,7 @@ class FacetCache:
         self.public = self.alive & np.array(
             [v == f.PUBLIC for v in self._column(reader, f.VISIBILITY)], dtype=bool)
         self.has_internal = bool((self.alive & ~self.public).any())
+        self._selections: OrderedDict[tuple[str, frozenset[str]], np.ndarray] = OrderedDict()
 
     def visible(self, staff: bool) -> np.ndarray:
         """The documents an audience may see: every live one for staff, public ones else."""
@@ -111,9 +115,24 @@ class FacetCache:
     # --- selections -----------------------------------------------------------------------
 
     def selection_mask(self, facet: str, selected: tuple[str, ...]) -> np.ndarray | None:
-        """Documents holding any of the selected values; None when nothing is selected."""
+        """Documents holding any of the selected values; None when nothing is selected.
+        Remembered (people click the same values again and again), as many as fit in
+        REMEMBERED_SELECTION_BYTES; callers must not change the mask."""
         if not selected:
             return None
+        key = (facet, frozenset(selected))
+        mask = self._selections.get(key)
+        if mask is None:
+            mask = self._selection_mask(facet, key[1])
+            mask.flags.writeable = False
+            self._selections[key] = mask
+            while len(self._selections) * self.size > REMEMBERED_SELECTION_BYTES:
+                self._selections.popitem(last=False)
+        else:
+            self._selections.move_to_end(key)
+        return mask
+
+    def _selection_mask(self, facet: str, selected: frozenset[str]) -> np.ndarray:
         if facet in self.multi:
             cache = self.multi[facet]
             wanted = [i for i, v in enumerate(cache.values) if v in selected]
@@ -142,17 +161,21 @@ class FacetCache:
         if facet in self.multi:
             cache = self.multi[facet]
             picked = cache.pair_values[mask[cache.pair_docs]]
-            totals = np.bincount(picked, minlength=len(cache.values))
-            return {v: int(totals[i]) for i, v in enumerate(cache.values) if totals[i]}
+            return _named_counts(cache.values, np.bincount(picked, minlength=len(cache.values)))
         if facet in self.single:
             cache = self.single[facet]
             picked = cache.of_doc[mask & (cache.of_doc >= 0)]
-            totals = np.bincount(picked, minlength=len(cache.values))
-            return {v: int(totals[i]) for i, v in enumerate(cache.values) if totals[i]}
+            return _named_counts(cache.values, np.bincount(picked, minlength=len(cache.values)))
         period = self.yearmonth if facet == "month" else self.year
         picked = period[mask & (period > 0)]
         found, totals = np.unique(picked, return_counts=True)
         return {str(v): int(c) for v, c in zip(found, totals)}
+
+
+def _named_counts(values: list[str], totals: np.ndarray) -> dict[str, int]:
+    """value → count, for the values counted at least once."""
+    found = np.flatnonzero(totals)
+    return dict(zip([values[i] for i in found], totals[found].tolist()))
 
 
 def disjunctive_counts(cache: FacetCache, base: np.ndarray, selections: dict[str, np.ndarray | None],
