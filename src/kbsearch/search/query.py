@@ -222,6 +222,8 @@ def _span(token_start: int, term: str, owner: list[int]) -> tuple[int, int]:
     return first, last - first + 1
 
 
+# Analyses of query words remembered per builder (a searcher's life); when full, it starts over.
+REMEMBERED_ANALYSES = 100_000
 # Each correction searches the dictionary for near words: a query may ask for this many.
 MAX_CORRECTED_WORDS = 6
 
@@ -275,6 +277,7 @@ class QueryBuilder:
     def __init__(self, schema, lexicon=None):
         self.schema = schema
         self.lexicon = lexicon
+        self._analysed: dict[tuple[str, str], tuple[str, ...]] = {}
         self.text_fields = [name for suffix in f.TEXT_SUFFIXES
                             for name in (f.title_field(suffix), f.body_field(suffix))]
 
@@ -284,8 +287,16 @@ class QueryBuilder:
                                           for t in terms)
 
     def analyse(self, field_name: str, text: str) -> list[str]:
-        analyzer = self.schema[field_name].analyzer
-        return [t.text for t in analyzer(text, mode="query")]
+        """The terms `text` becomes in a field; remembered, since every query word is
+        analysed for a dozen fields and people search the same words again."""
+        key = (field_name, text)
+        terms = self._analysed.get(key)
+        if terms is None:
+            if len(self._analysed) >= REMEMBERED_ANALYSES:
+                self._analysed.clear()
+            analyzer = self.schema[field_name].analyzer
+            terms = self._analysed[key] = tuple(t.text for t in analyzer(text, mode="query"))
+        return list(terms)
 
     def text(self, alternative: Text) -> wq.Query | None:
         per_field = []

@@ -68,9 +68,14 @@ def _with_params(path: str, values: dict) -> str:
     """`path?…` as `urlencode(values, doseq=True)` writes it, from remembered pairs: a result
     page has a URL for each of about a hundred facet values, and url_for, then urlencode,
     cost a third of an API request."""
-    query = "&".join(_pair(name, value) for name, given in values.items()
-                     for value in (given if isinstance(given, (list, tuple)) else (given,)))
+    query = "&".join(pair for name, given in values.items() for pair in _pairs(name, given))
     return f"{path}?{query}" if query else path
+
+
+def _pairs(name: str, given) -> list[str]:
+    """`name=value` for a value, or for each value of a list."""
+    return [_pair(name, value) for value in
+            (given if isinstance(given, (list, tuple)) else (given,))]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -151,26 +156,40 @@ def toggle_urls(result: SearchResult, endpoint: str, **extra) -> dict[str, list[
     urls = {}
     for name, values in result.facets.items():
         if name in FACET_PARAMS:  # the same parameters with one value added or removed
-            param = FACET_PARAMS[name][1]
-            urls[name] = [(value, _with_params(path, _toggled_param(
-                on_first_page, param, value.value))) for value in values]
+            toggle = _ValueToggler(path, on_first_page, FACET_PARAMS[name][1])
+            urls[name] = [(value, toggle(value.value)) for value in values]
         else:  # periods change dates
             urls[name] = [(value, _with_query(path, toggled(result.request, name, value.value),
                                               extra)) for value in values]
     return urls
 
 
+class _ValueToggler:
+    """URLs of `values` (URL parameters in params() order) with one value of the
+    multi-valued `param` switched: what comes before and after the parameter is encoded once."""
+
+    def __init__(self, path: str, values: dict, param: str):
+        position = _param_position(param)
+        self.path = path
+        self.head = [pair for name, given in values.items() if _param_position(name) < position
+                     for pair in _pairs(name, given)]
+        self.tail = [pair for name, given in values.items() if _param_position(name) > position
+                     for pair in _pairs(name, given)]
+        self.param = param
+        self.current = list(values.get(param, []))
+        self.current_pairs = [_pair(param, value) for value in self.current]
+
+    def __call__(self, value: str) -> str:
+        if value in self.current:
+            middle = [pair for v, pair in zip(self.current, self.current_pairs) if v != value]
+        else:
+            middle = [*self.current_pairs, _pair(self.param, value)]
+        query = "&".join([*self.head, *middle, *self.tail])
+        return f"{self.path}?{query}" if query else self.path
+
+
 def _param_position(name: str) -> int:
     return _PARAM_ORDER.get(name, len(_PARAM_ORDER))
-
-
-def _toggled_param(values: dict, param: str, value: str) -> dict:
-    """URL parameters with `value` of the multi-valued `param` switched, in params() order."""
-    current = values.get(param, [])
-    chosen = [v for v in current if v != value] if value in current else [*current, value]
-    merged = {**values, param: chosen}
-    return {name: merged[name] for name in sorted(merged, key=_param_position)
-            if merged[name] != []}
 
 
 def page_url(request: SearchRequest, page: int, endpoint: str, **extra) -> str:
