@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import signal
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from kbsearch.model import Document
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
+# Files read and extracted per window ahead of the index writer (see process_files).
+READ_AHEAD_FILES = 256
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Files a knowledge-base folder holds about itself rather than as content.
 _NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
@@ -102,7 +105,19 @@ def process_files(pairs: list[tuple[Path, str]]) -> Iterator[Outcome]:
     # indexer would keep holding it.
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=warm_up) as pool:
-        yield from pool.imap(_process_pair, pairs, chunksize=8)
+        # Window by window, the next one queued while this one is handed on: the workers
+        # stay busy, and they never run more than two windows ahead of the caller. A pool
+        # given every file at once keeps every result it has not yet handed on, and the
+        # index writer is the slower side: at 100,000 files that was most of the indexer's
+        # memory.
+        pending: deque = deque()
+        for start in range(0, len(pairs), READ_AHEAD_FILES):
+            window = pairs[start:start + READ_AHEAD_FILES]
+            pending.append(pool.imap(_process_pair, window, chunksize=8))
+            if len(pending) == 2:
+                yield from pending.popleft()
+        while pending:
+            yield from pending.popleft()
 
 
 def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:
