@@ -208,10 +208,6 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int) -> None:
     run_server(str(target), host, port, workers)
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.command("hash-password")
 def hash_password() -> None:
     """Hash a staff password or an API token for the settings
@@ -221,3 +217,7 @@ def hash_password() -> None:
     if len(secret) < 12:
         raise click.BadParameter("use at least 12 characters")
     click.echo(generate_password_hash(secret))
+
+
+if __name__ == "__main__":
+    main()

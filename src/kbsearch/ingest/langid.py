@@ -1,10 +1,10 @@
 """Document language detection: repeatable, with a confidence, and honest about short texts.
 
-py3langid (a naive Bayes model over byte n-grams, vectorised with numpy) gives the same answer for
-the same text every time, in about 1 ms for a page; langdetect, used before, sampled n-grams at
-random in Python and cost five times as much, with the same answers on both labelled sets and on
-1,500 generated documents. A text too short or too mixed to judge falls back to the language the file declares, else `und`,
-rather than a guess.
+py3langid (a naive Bayes model over byte n-grams, vectorised with numpy) gives the same answer
+for the same text every time, in about 1 ms for a page; langdetect, used before, sampled n-grams
+at random in Python and cost five times as much, with the same answers on both labelled sets and
+on 1,500 generated documents. A text too short or too mixed to judge falls back to the language
+the file declares, else `und`, rather than a guess.
 """
 
 from __future__ import annotations

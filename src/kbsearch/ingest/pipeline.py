@@ -148,4 +148,3 @@ def die_with_parent() -> None:
 # when its process name is already its own and not yet "MainProcess"'s.
 if multiprocessing.current_process().name != "MainProcess":
     die_with_parent()
-

@@ -40,12 +40,13 @@ class Lexicon:
         """How many documents hold the term (deleted ones included, as Whoosh counts)."""
         key = (field, text)
         found = self._frequencies.get(key)
-        if found is None and field in self._listed_fields and not self._listed_has(hash(key)):
+        if found is not None:
+            return found
+        if field in self._listed_fields and not self._listed_has(hash(key)):
             return 0
-        if found is None:
-            if len(self._frequencies) >= REMEMBERED:
-                self._frequencies.clear()
-            found = self._frequencies[key] = self._reader.doc_frequency(field, text)
+        if len(self._frequencies) >= REMEMBERED:
+            self._frequencies.clear()
+        found = self._frequencies[key] = self._reader.doc_frequency(field, text)
         return found
 
     def list_terms(self, fields: Iterable[str]) -> Counter[tuple[str, str]]:

@@ -269,9 +269,9 @@ def with_corrections(parsed: ParsedQuery, correct) -> tuple[ParsedQuery, dict[st
 class QueryBuilder:
     """Builds Whoosh queries with each field's own analyzer, as the index was built.
 
-    With a lexicon (see lexicon.Lexicon), terms the index does not hold are left out before Whoosh sees them: a word
-    is looked up in a dozen fields, and most hold none of it, so the queries Whoosh evaluates
-    stay small (same results, a fraction of the matchers).
+    With a lexicon (see lexicon.Lexicon), terms the index does not hold are left out before
+    Whoosh sees them: a word is looked up in a dozen fields, and most hold none of it, so the
+    queries Whoosh evaluates stay small (same results, a fraction of the matchers).
     """
 
     def __init__(self, schema, lexicon=None):
