@@ -1,6 +1,8 @@
 """How text becomes index terms: the same words whatever the accents, apostrophes or case."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kbsearch.index.analysis import generic_analyzer, language_analyzer
 
@@ -56,3 +58,26 @@ def test_snippet_term_finder_agrees_with_the_full_analyzer(corpus_documents, eng
         # The same words and terms; a marked word may leave out its elided article (l').
         assert [(end, term) for _, end, term in TermFinder(analyzer).spans(text, terms)] \
             == expected
+
+
+# Letters as texts write them: accented, capital, ligatures, accents written as a letter and a
+# combining accent, and every kind of apostrophe.
+SPELLINGS = [*"aAeEéÉèœŒßcÇçoOuÜülLdDtsx0ﬁ’'`ʼ-", "e\u0301", "E\u0301", "u\u0308"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.lists(st.sampled_from(SPELLINGS), min_size=1, max_size=9).map("".join),
+                     min_size=1, max_size=12),
+       language=st.sampled_from(["fr", "nl", "de", "en"]), every=st.integers(1, 3))
+def test_snippet_term_finder_agrees_with_the_full_analyzer_on_any_spelling(words, language,
+                                                                           every):
+    """Accents, capitals, ligatures, decomposed accents and every kind of apostrophe: the
+    finder looks for words in the original text and must find what the analyzer finds."""
+    from kbsearch.search.snippets import TermFinder
+    analyzer = language_analyzer(language)
+    text = " ".join(words)
+    found = [(t.endchar, t.text) for t in analyzer(text, chars=True)]
+    terms = {term for _, term in found[::every]}
+    expected = [(end, term) for end, term in found if term in terms]
+    assert [(end, term) for _, end, term in TermFinder(analyzer).spans(text, terms)] \
+        == expected

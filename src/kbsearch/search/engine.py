@@ -26,7 +26,7 @@ from kbsearch.search import facets as fc
 from kbsearch.search.completion import Suggestion, TitleIndex, complete
 from kbsearch.search.lexicon import Lexicon
 from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
-from kbsearch.search.snippets import TermFinder, snippet
+from kbsearch.search.snippets import TermFinder, prepare_snippets, snippet
 from kbsearch.search.vectors import VectorScorer
 from kbsearch.vocab.labels import facet_label
 from kbsearch.vocab.text import fold
@@ -95,9 +95,11 @@ class SearchEngine:
         return self._generation
 
     def warm(self) -> int:
-        """Read ahead the postings of the commonest words (see VectorScorer.warm) and the
-        typo dictionary: servers do it before a new index generation takes its first search."""
+        """Read ahead the postings of the commonest words (see VectorScorer.warm), the typo
+        dictionary and the snippet tables: servers do it before a new index generation takes
+        its first search."""
         with self._lock:
+            prepare_snippets()
             self._lexicon.words_by_initial()
             terms = self._lexicon.list_terms([*self._builder.text_fields, f.COMPOUND])
             return self._scorer.warm(terms)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from kbsearch.index.analysis import FoldedWordTokenizer
-from kbsearch.vocab.text import fold_with_offsets
+from kbsearch.vocab.text import char_class, unfolded_chars, unfolded_letter
 
 SNIPPET_FRAGMENTS = 2
 FRAGMENT_CHARS = 160
@@ -23,6 +23,7 @@ SURROUND_CHARS = 60
 # hit cost most of a results page, and the best fragments are rarely far in.
 SNIPPET_SCAN_CHARS = 2500
 BETWEEN = " … "
+HEAD_CHARS = 40  # how far back from a part after an apostrophe its word's start is looked for
 
 
 @dataclass
@@ -40,10 +41,12 @@ class _Fragment:
 class TermFinder:
     """Where a text holds words whose index terms are among a query's, for one analyzer.
 
-    With kbsearch's folded-word tokenizer, only words starting like one of the terms are
-    looked at (found by one regular expression over the folded text, since stemming only
-    trims endings), and each distinct word is analysed once and remembered (stop words and
-    stemming do not depend on neighbours). Other analyzers (CJK bigrams) run whole.
+    With kbsearch's folded-word tokenizer, only words whose folded form starts like one of
+    the terms are looked at (stemming only trims endings). They are found by one regular
+    expression over the original text that matches every spelling folding to those starts
+    (`ec` → `éc`, `Éc`, `EC`…): folding a whole text cost more than the rest of a snippet.
+    Each distinct word is analysed once and remembered (stop words and stemming do not depend
+    on neighbours). Other analyzers (CJK bigrams) run whole.
     """
 
     REMEMBERED_WORDS = 200_000
@@ -53,7 +56,7 @@ class TermFinder:
         self.analyzer = analyzer
         first = getattr(analyzer, "items", [analyzer])[0]
         self.folded_words = isinstance(first, FoldedWordTokenizer)
-        self._terms_of: dict[str, tuple[str, ...]] = {}
+        self._terms_of: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
     def spans(self, text: str, terms: set[str]) -> list[tuple[int, int, str]]:
         """(start, end, term) of each matched word, in text order."""
@@ -64,32 +67,67 @@ class TermFinder:
         if not terms:
             return []
         found = []
-        folded, origin = fold_with_offsets(text)
         for match in _candidates(frozenset(t[:self.PREFIX_CHARS] for t in terms)).finditer(
-                folded):
-            for term in self._analysed(match.group()):
-                if term in terms:
-                    start, end = match.span()
-                    if origin is not None:
-                        start, end = origin[start], origin[end]
-                    found.append((start, end, term))
+                text):
+            part, end = match.span()
+            at = part
+            if part and text[part - 1] in unfolded_chars("'"):
+                head = _heads().search(text, max(0, part - HEAD_CHARS), part)
+                at = head.start() if head else part
+            for term, term_start, term_end in self._analysed(text[at:end]):
+                if term in terms:  # marked from the part: `l’<mark>Économie</mark>`
+                    found.append((max(at + term_start, part), at + term_end, term))
                     break
         return found
 
-    def _analysed(self, word: str) -> tuple[str, ...]:
+    def _analysed(self, word: str) -> tuple[tuple[str, int, int], ...]:
+        """The terms of `word` with their offsets in it."""
         analysed = self._terms_of.get(word)
         if analysed is None:
             if len(self._terms_of) >= self.REMEMBERED_WORDS:
                 self._terms_of.clear()
-            analysed = self._terms_of[word] = tuple(t.text for t in self.analyzer(word))
+            analysed = self._terms_of[word] = tuple(
+                (t.text, t.startchar, t.endchar) for t in self.analyzer(word, chars=True))
         return analysed
 
 
 @functools.lru_cache(maxsize=1024)
 def _candidates(prefixes: frozenset[str]) -> re.Pattern:
-    """Words of folded text starting with one of `prefixes`."""
-    alternatives = "|".join(sorted(map(re.escape, prefixes), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\w*(?:'\w+)*")
+    """Where, in original text, a word or a part after an apostrophe (`l’Économie`) starts
+    with a character sequence folding to one of `prefixes`, up to the end of that word as the
+    folded-word tokenizer sees it in folded text (where every apostrophe is `'`).
+
+    The pattern opens with one character class, which lets the regular-expression engine skip
+    along the text at C speed; lookbehinds then check the word start and which prefix it was.
+    """
+    firsts, checks = "", []
+    vanishing = char_class(unfolded_chars("")) + "*"  # decomposed accents, inside words
+    for prefix in sorted(prefixes):
+        singles = unfolded_chars(prefix, whole=False)  # `œ` for `oe`, `é` for `e`
+        firsts += singles
+        if singles:
+            checks.append(f"(?<={char_class(singles)})")
+        if len(prefix) == 2:
+            firsts += unfolded_chars(prefix[0])
+            checks.append(f"(?<={char_class(unfolded_chars(prefix[0]))}){vanishing}"
+                          f"{char_class(unfolded_chars(prefix[1], whole=False))}")
+    letter, apostrophe = unfolded_letter(), char_class(unfolded_chars("'"))
+    return re.compile(rf"{char_class(firsts)}(?<!{letter}.)(?:{'|'.join(checks)})"
+                      rf"{letter}*(?:{apostrophe}{letter}+)*")
+
+
+@functools.cache
+def _heads() -> re.Pattern:
+    """Words ending in an apostrophe just before a part (`l’`, `aujourd'`), read backwards
+    from the part: the tokenizer analyses `l’Économie` whole."""
+    letter, apostrophe = unfolded_letter(), char_class(unfolded_chars("'"))
+    return re.compile(rf"(?<!{letter})(?:{letter}+{apostrophe})+\Z")
+
+
+def prepare_snippets() -> None:
+    """Build the tables behind finding words in original text (about 0.15 s), so that no
+    search waits for them: servers call it while warming."""
+    _heads()
 
 
 def snippet(text: str, terms: set[str], finder: TermFinder, fallback: str) -> str:

@@ -8,6 +8,7 @@ substrings instead.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -26,11 +27,13 @@ class _FoldTable(dict):
     whole text at C speed, character by character (the same result as folding it whole)."""
 
     def __missing__(self, code: int) -> str:
-        text = chr(code).casefold().translate(_LIGATURES)
-        folded = "".join(c for c in unicodedata.normalize("NFKD", text)
-                         if not unicodedata.combining(c))
-        self[code] = folded
+        folded = self[code] = _fold_char(chr(code))
         return folded
+
+
+def _fold_char(char: str) -> str:
+    text = char.casefold().translate(_LIGATURES)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 _FOLD_TABLE = _FoldTable()
@@ -96,6 +99,54 @@ def _fold_run(run: str) -> tuple[str, tuple[int, ...] | None]:
     if all(len(piece) == 1 for piece in folded):
         return "".join(folded), None
     return "".join(folded), tuple(i for i, piece in enumerate(folded) for _ in piece)
+
+
+@functools.cache
+def unfolded_letter() -> str:
+    """A regular expression for one character of original text that folds into word
+    characters only, or into nothing (decomposed accents): what `\\w` is in folded text.
+    (`ʼ` is a letter but folds to an apostrophe; a combining accent is no letter but vanishes.)
+    """
+    word = re.compile(r"\w")
+    not_letters, letters = [], []
+    for form, chars in _unfolding().items():
+        folds_to_letters = all(word.match(c) for c in form)
+        for char in chars:
+            if bool(word.match(char)) != folds_to_letters:
+                (letters if folds_to_letters else not_letters).append(char)
+    other_letters = "".join(map(re.escape, sorted(not_letters)))
+    return rf"(?:[^\W{other_letters}]|{char_class(''.join(letters))})"
+
+
+def char_class(chars: str) -> str:
+    """A regular-expression character class of `chars`."""
+    return "[" + "".join(map(re.escape, sorted(set(chars)))) + "]"
+
+
+@functools.lru_cache(maxsize=4096)
+def unfolded_chars(folded: str, whole: bool = True) -> str:
+    """The characters whose fold is `folded` (or, unless `whole`, starts with it): what to
+    look for in original text to find `folded` in folded text without folding it all.
+    `'` → `'’ʼ‘`…`; `oe` → `œŒ`; `""` → the combining accents."""
+    chars = folded if len(folded) == 1 else ""
+    for form, originals in _unfolding().items():
+        if form == folded or (not whole and form.startswith(folded)):
+            chars += originals
+    return chars
+
+
+@functools.cache
+def _unfolding() -> dict[str, str]:
+    """Folded form → the characters of the Basic Multilingual Plane that fold to it, other
+    than the form itself: 16,500 characters, most of them Hangul syllables (which decompose),
+about 2 MB, built once per process in about 0.1 s."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for code in itertools.chain(range(0xD800), range(0xE000, 0x10000)):
+        char = chr(code)
+        folded = _fold_char(char)
+        if folded != char:
+            found[folded].append(char)
+    return {form: "".join(chars) for form, chars in found.items()}
 
 
 @functools.lru_cache(maxsize=200_000)
