@@ -66,17 +66,17 @@ class TermFinder:
                     if t.text in terms]
         if not terms:
             return []
-        found = []
-        for match in _candidates(frozenset(t[:self.PREFIX_CHARS] for t in terms)).finditer(
-                text):
-            part, end = match.span()
-            at = part
-            if part and text[part - 1] in unfolded_chars("'"):
-                head = _heads().search(text, max(0, part - HEAD_CHARS), part)
-                at = head.start() if head else part
-            for term, term_start, term_end in self._analysed(text[at:end]):
+        parts = {match.start() for prefix in {t[:self.PREFIX_CHARS] for t in terms}
+                 for match in _starts(prefix).finditer(text)}
+        words, found, covered = _words(), [], 0
+        for part in sorted(parts):
+            word = words.around(text, part) if part >= covered else None
+            if word is None:
+                continue
+            start, covered = word
+            for term, term_start, term_end in self._analysed(text[start:covered]):
                 if term in terms:  # marked from the part: `l’<mark>Économie</mark>`
-                    found.append((max(at + term_start, part), at + term_end, term))
+                    found.append((max(start + term_start, part), start + term_end, term))
                     break
         return found
 
@@ -91,43 +91,59 @@ class TermFinder:
         return analysed
 
 
-@functools.lru_cache(maxsize=1024)
-def _candidates(prefixes: frozenset[str]) -> re.Pattern:
-    """Where, in original text, a word or a part after an apostrophe (`l’Économie`) starts
-    with a character sequence folding to one of `prefixes`, up to the end of that word as the
-    folded-word tokenizer sees it in folded text (where every apostrophe is `'`).
+@functools.lru_cache(maxsize=4096)
+def _starts(prefix: str) -> re.Pattern:
+    """Where, in original text, a character sequence folding to something that starts with
+    `prefix` (one or two folded characters) begins: `ec` finds `éc`, `Ec`, `EÇ`…, `oe` finds
+    `œ`. The pattern opens with one character class, which lets the regular-expression
+    engine skip along the text at C speed; lookbehinds then check which spelling it was."""
+    singles = unfolded_chars(prefix, whole=False)  # `œ` for `oe`, `é` for `e`
+    # Not after an ASCII letter or digit: not a word start. (Other letters are checked after.)
+    start = r"(?<![0-9A-Za-z_].)"
+    if len(prefix) == 1:
+        return re.compile(char_class(singles) + start)
+    firsts = unfolded_chars(prefix[0])
+    vanishing = char_class(unfolded_chars(""))  # decomposed accents
+    pairs = (f"(?<={char_class(firsts)}){vanishing}*"
+             f"{char_class(unfolded_chars(prefix[1], whole=False))}")
+    checks = f"(?:{pairs}|(?<={char_class(singles)}))" if singles else pairs
+    return re.compile(char_class(firsts + singles) + start + checks)
 
-    The pattern opens with one character class, which lets the regular-expression engine skip
-    along the text at C speed; lookbehinds then check the word start and which prefix it was.
-    """
-    firsts, checks = "", []
-    vanishing = char_class(unfolded_chars("")) + "*"  # decomposed accents, inside words
-    for prefix in sorted(prefixes):
-        singles = unfolded_chars(prefix, whole=False)  # `œ` for `oe`, `é` for `e`
-        firsts += singles
-        if singles:
-            checks.append(f"(?<={char_class(singles)})")
-        if len(prefix) == 2:
-            firsts += unfolded_chars(prefix[0])
-            checks.append(f"(?<={char_class(unfolded_chars(prefix[0]))}){vanishing}"
-                          f"{char_class(unfolded_chars(prefix[1], whole=False))}")
-    letter, apostrophe = unfolded_letter(), char_class(unfolded_chars("'"))
-    return re.compile(rf"{char_class(firsts)}(?<!{letter}.)(?:{'|'.join(checks)})"
-                      rf"{letter}*(?:{apostrophe}{letter}+)*")
+
+class _Words:
+    """Word boundaries in original text as the folded-word tokenizer sees them in folded text,
+    where every apostrophe is `'` and decomposed accents have vanished."""
+
+    def __init__(self):
+        letter, apostrophe = unfolded_letter(), char_class(unfolded_chars("'"))
+        self.letter = re.compile(letter)
+        self.rest = re.compile(rf"{letter}+(?:{apostrophe}{letter}+)*")
+        # Words ending in an apostrophe just before a part (`l’`, `aujourd'`).
+        self.heads = re.compile(rf"(?<!{letter})(?:{letter}+{apostrophe})+\Z")
+        self.apostrophes = unfolded_chars("'")
+
+    def around(self, text: str, part: int) -> tuple[int, int] | None:
+        """(start, end) of the word whose part (the word, or what follows an apostrophe in it)
+        starts at `part`; None when `part` is inside a word."""
+        word = self.rest.match(text, part)
+        if word is None or (part and self.letter.match(text, part - 1)):
+            return None
+        start = part
+        if part and text[part - 1] in self.apostrophes:
+            head = self.heads.search(text, max(0, part - HEAD_CHARS), part)
+            start = head.start() if head else part
+        return start, word.end()
 
 
 @functools.cache
-def _heads() -> re.Pattern:
-    """Words ending in an apostrophe just before a part (`l’`, `aujourd'`), read backwards
-    from the part: the tokenizer analyses `l’Économie` whole."""
-    letter, apostrophe = unfolded_letter(), char_class(unfolded_chars("'"))
-    return re.compile(rf"(?<!{letter})(?:{letter}+{apostrophe})+\Z")
+def _words() -> _Words:
+    return _Words()
 
 
 def prepare_snippets() -> None:
-    """Build the tables behind finding words in original text (about 0.15 s), so that no
+    """Build the tables behind finding words in original text (about 0.2 s), so that no
     search waits for them: servers call it while warming."""
-    _heads()
+    _words()
 
 
 def snippet(text: str, terms: set[str], finder: TermFinder, fallback: str) -> str:
