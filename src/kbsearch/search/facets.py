@@ -47,11 +47,26 @@ def read_column(reader, field: str, size: int) -> list:
 
 @dataclass
 class _MultiValued:
-    """A facet where a document can hold several values: (document, value) pairs."""
+    """A facet where a document can hold several values: (document, value) pairs, in
+    document order."""
 
     values: list[str]
     pair_docs: np.ndarray
     pair_values: np.ndarray
+
+    def __post_init__(self):
+        # Where each document's pairs begin (and, at the end, where the last ones end).
+        self.starts = np.searchsorted(self.pair_docs, np.arange(self.pair_docs.size and
+                                                                self.pair_docs[-1] + 2))
+
+    def values_of(self, docs: np.ndarray) -> np.ndarray:
+        """The value index of every pair of the documents `docs` (ids, ascending)."""
+        docs = docs[docs < self.starts.size - 1]  # documents after the last pair hold none
+        begin = self.starts[docs]
+        lengths = self.starts[docs + 1] - begin
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if ends.size else 0
+        return self.pair_values[np.repeat(begin - (ends - lengths), lengths) + np.arange(total)]
 
 
 @dataclass
@@ -60,6 +75,9 @@ class _SingleValued:
 
     values: list[str]
     of_doc: np.ndarray
+
+    def __post_init__(self):
+        self.counted = self.of_doc + 1  # 0: none, so that counting needs no mask
 
 
 class FacetCache:
@@ -158,18 +176,22 @@ class FacetCache:
 
     def counts(self, facet: str, mask: np.ndarray) -> dict[str, int]:
         """value → number of documents in `mask` holding it."""
+        return self.counts_of(facet, np.flatnonzero(mask))
+
+    def counts_of(self, facet: str, docs: np.ndarray) -> dict[str, int]:
+        """value → number of the documents `docs` (ids, ascending) holding it. Searches match
+        a small part of the index, so counting goes by their ids, not over every document."""
         if facet in self.multi:
             cache = self.multi[facet]
-            picked = cache.pair_values[mask[cache.pair_docs]]
-            return _named_counts(cache.values, np.bincount(picked, minlength=len(cache.values)))
+            totals = np.bincount(cache.values_of(docs), minlength=len(cache.values))
+            return _named_counts(cache.values, totals)
         if facet in self.single:
             cache = self.single[facet]
-            picked = cache.of_doc[mask & (cache.of_doc >= 0)]
-            return _named_counts(cache.values, np.bincount(picked, minlength=len(cache.values)))
-        period = self.yearmonth if facet == "month" else self.year
-        picked = period[mask & (period > 0)]
-        found, totals = np.unique(picked, return_counts=True)
-        return {str(v): int(c) for v, c in zip(found, totals)}
+            totals = np.bincount(cache.counted[docs], minlength=len(cache.values) + 1)[1:]
+            return _named_counts(cache.values, totals)
+        period = (self.yearmonth if facet == "month" else self.year)[docs]
+        found, totals = np.unique(period[period > 0], return_counts=True)
+        return dict(zip(map(str, found.tolist()), totals.tolist()))
 
 
 def _named_counts(values: list[str], totals: np.ndarray) -> dict[str, int]:
@@ -186,17 +208,21 @@ def disjunctive_counts(cache: FacetCache, base: np.ndarray, selections: dict[str
     `dates` the date range. The year facet ignores the date range (it is how the range is
     chosen); the month facet, shown when one year is chosen, respects it.
     """
-    def combined(skip: str | None, with_dates: bool) -> np.ndarray:
-        mask = base.copy()
-        for name, selected in selections.items():
-            if name != skip and selected is not None:
-                mask &= selected
-        if with_dates and dates is not None:
-            mask &= dates
-        return mask
+    found: dict[tuple, np.ndarray] = {}  # the documents of each combination, found once
 
-    counts = {name: cache.counts(name, combined(name, True)) for name in selections}
-    counts["year"] = cache.counts("year", combined(None, False))
+    def combined(skip: str | None, with_dates: bool) -> np.ndarray:
+        applied = tuple(n for n, selected in selections.items()
+                        if n != skip and selected is not None)
+        key = (applied, with_dates and dates is not None)
+        if key not in found:
+            mask = base
+            for name in applied:
+                mask = mask & selections[name]
+            found[key] = np.flatnonzero(mask & dates if key[1] else mask)
+        return found[key]
+
+    counts = {name: cache.counts_of(name, combined(name, True)) for name in selections}
+    counts["year"] = cache.counts_of("year", combined(None, False))
     if month_drilldown:
-        counts["month"] = cache.counts("month", combined(None, True))
+        counts["month"] = cache.counts_of("month", combined(None, True))
     return counts

@@ -21,15 +21,17 @@ def facet_value_to_json(value: FacetValue) -> dict:
             "selected": value.selected}
 
 
-def result_to_json(result: SearchResult) -> dict:
+def result_to_json(result: SearchResult, facets: dict | None = None) -> dict:
+    """`facets`: the facets as JSON already (the API's carry toggle URLs)."""
     request = result.request
     return {
         "total": result.total,
         "page": request.page,
         "size": request.page_size,
         "hits": [hit_to_json(h) for h in result.hits],
-        "facets": {name: [facet_value_to_json(v) for v in values]
-                   for name, values in result.facets.items()},
+        "facets": facets if facets is not None else {
+            name: [facet_value_to_json(v) for v in values]
+            for name, values in result.facets.items()},
         "suggestion": result.suggestion,
         "matched_all": result.matched_all,
     }

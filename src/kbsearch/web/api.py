@@ -20,11 +20,9 @@ MAX_SUGGESTIONS = 20
 def search():
     search_request = adapter.parse_search(request.args, select_locale())
     result = get_engine().search(search_request)
-    body = result_to_json(result)
-    body["facets"] = {name: [adapter.facet_value_json(value, url)
-                             for value, url in values]
-                      for name, values in adapter.toggle_urls(result, "api.search").items()}
-    return jsonify(body)
+    facets = {name: [adapter.facet_value_json(value, url) for value, url in values]
+              for name, values in adapter.toggle_urls(result, "api.search").items()}
+    return jsonify(result_to_json(result, facets))
 
 
 @bp.get("/documents/<doc_id>")
