@@ -9,13 +9,13 @@ web.state). Whoosh objects stay inside.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import orjson
 from whoosh import query as wq
 from rapidfuzz.distance import OSA
 
@@ -239,7 +239,7 @@ class SearchEngine:
     def _hit(self, docnum: int, score: float, terms: dict[str, set[str]] | None) -> Hit:
         """A result, with a snippet around the query's terms (`terms`, by field) when given."""
         stored = self._searcher.stored_fields(docnum)
-        document = json.loads(stored[f.DOCUMENT_JSON])
+        document = orjson.loads(stored[f.DOCUMENT_JSON])
         language = document["language"]
         body = f.body_field(f.text_suffix(language))
         finder = self._term_finders.get(body)
@@ -288,7 +288,7 @@ class SearchEngine:
             if docnum is None:
                 return None
             stored = self._searcher.stored_fields(docnum)
-            return {**json.loads(stored[f.DOCUMENT_JSON]), "id": doc_id,
+            return {**orjson.loads(stored[f.DOCUMENT_JSON]), "id": doc_id,
                     "text": stored[f.CONTENT]}
 
     def more_like_this(self, doc_id: str, limit: int = 5, staff: bool = False) -> list[Hit]:
@@ -299,7 +299,7 @@ class SearchEngine:
                 return []
             visible = self._cache.visible(staff)
             stored = self._searcher.stored_fields(docnum)
-            language = json.loads(stored[f.DOCUMENT_JSON])["language"]
+            language = orjson.loads(stored[f.DOCUMENT_JSON])["language"]
             body = f.body_field(f.text_suffix(language))
             found: list[int] = []
             try:
