@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import orjson
 from whoosh import query as wq
 from rapidfuzz.distance import OSA
 
@@ -24,6 +23,7 @@ from kbsearch.index.store import current_generation, open_index
 from kbsearch.model import FacetValue, Hit, SearchRequest, SearchResult
 from kbsearch.search import facets as fc
 from kbsearch.search.completion import Suggestion, TitleIndex, complete
+from kbsearch.search.documents import StoredDocuments
 from kbsearch.search.lexicon import Lexicon
 from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
 from kbsearch.search.snippets import TermFinder, prepare_snippets, snippet
@@ -71,6 +71,7 @@ class SearchEngine:
         self._generation = current_generation(self.index_dir)
         index = open_index(self.index_dir)
         self._searcher = index.searcher()
+        self._documents = StoredDocuments(self._searcher)
         reader = self._searcher.reader()
         self._lexicon = Lexicon(reader, f.SPELL)
         self._builder = QueryBuilder(index.schema, self._lexicon)
@@ -238,19 +239,19 @@ class SearchEngine:
 
     def _hit(self, docnum: int, score: float, terms: dict[str, set[str]] | None) -> Hit:
         """A result, with a snippet around the query's terms (`terms`, by field) when given."""
-        stored = self._searcher.stored_fields(docnum)
-        document = orjson.loads(stored[f.DOCUMENT_JSON])
+        stored = self._documents[docnum]
+        document = stored.metadata
         language = document["language"]
         body = f.body_field(f.text_suffix(language))
         finder = self._term_finders.get(body)
         if finder is None:
             finder = self._term_finders[body] = TermFinder(self._builder.schema[body].analyzer)
         return Hit(
-            id=stored[f.ID_FIELD], source=stored[f.SOURCE], title=document["title"],
+            id=stored.id, source=stored.source, title=document["title"],
             date=_date(document.get("date")), type=document["type"], language=language,
             countries=tuple(document["countries"]), sectors=tuple(document["sectors"]),
             score=round(float(score), 4),
-            snippet=snippet(stored[f.CONTENT], (terms or {}).get(body, set()), finder,
+            snippet=snippet(stored.text, (terms or {}).get(body, set()), finder,
                             document.get("summary") or ""),
             summary=document.get("summary") or "",
             event_start=_date(document.get("event_start")),
@@ -287,9 +288,8 @@ class SearchEngine:
             docnum = self._visible_docnum(doc_id, staff)
             if docnum is None:
                 return None
-            stored = self._searcher.stored_fields(docnum)
-            return {**orjson.loads(stored[f.DOCUMENT_JSON]), "id": doc_id,
-                    "text": stored[f.CONTENT]}
+            stored = self._documents[docnum]
+            return {**stored.metadata, "id": doc_id, "text": stored.text}
 
     def more_like_this(self, doc_id: str, limit: int = 5, staff: bool = False) -> list[Hit]:
         """Documents like this one: by its key terms, then by shared countries and sectors."""
@@ -298,12 +298,12 @@ class SearchEngine:
             if docnum is None:
                 return []
             visible = self._cache.visible(staff)
-            stored = self._searcher.stored_fields(docnum)
-            language = orjson.loads(stored[f.DOCUMENT_JSON])["language"]
+            stored = self._documents[docnum]
+            language = stored.metadata["language"]
             body = f.body_field(f.text_suffix(language))
             found: list[int] = []
             try:
-                similar = self._searcher.more_like(docnum, body, text=stored[f.CONTENT],
+                similar = self._searcher.more_like(docnum, body, text=stored.text,
                                                    top=3 * limit + 1, numterms=12)
                 found = [h.docnum for h in similar if h.docnum != docnum and visible[h.docnum]]
             except (KeyError, ValueError):
