@@ -94,6 +94,13 @@ def toggled(request: SearchRequest, facet: str, value: str) -> SearchRequest:
 
 
 def _toggled_period(request: SearchRequest, facet: str, value: str) -> SearchRequest:
+    start, end = _toggled_dates(request, facet, value)
+    return replace(request, date_from=start, date_to=end, page=1)
+
+
+def _toggled_dates(request: SearchRequest, facet: str, value: str) -> tuple:
+    """(from, to) once the year or month `value` is switched: chosen, or back to the whole
+    year (a month) or to no dates (a year) when it already was."""
     year = int(value[:4])
     if facet == "year":
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -102,11 +109,8 @@ def _toggled_period(request: SearchRequest, facet: str, value: str) -> SearchReq
         start = dt.date(year, month, 1)
         end = dt.date(year, month, calendar.monthrange(year, month)[1])
     if (request.date_from, request.date_to) == (start, end):
-        if facet == "month":  # back to the whole year
-            return replace(request, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31),
-                           page=1)
-        return replace(request, date_from=None, date_to=None, page=1)
-    return replace(request, date_from=start, date_to=end, page=1)
+        return (dt.date(year, 1, 1), dt.date(year, 12, 31)) if facet == "month" else (None, None)
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -157,24 +161,35 @@ def toggle_urls(result: SearchResult, endpoint: str, **extra) -> dict[str, list[
     for name, values in result.facets.items():
         if name in FACET_PARAMS:  # the same parameters with one value added or removed
             toggle = _ValueToggler(path, on_first_page, FACET_PARAMS[name][1])
-            urls[name] = [(value, toggle(value.value)) for value in values]
         else:  # periods change dates
-            urls[name] = [(value, _with_query(path, toggled(result.request, name, value.value),
-                                              extra)) for value in values]
+            toggle = _PeriodToggler(path, on_first_page, result.request, name)
+        urls[name] = [(value, toggle(value.value)) for value in values]
     return urls
 
 
+class _Around:
+    """URLs of `values` (URL parameters in params() order) with the parameters from `first`
+    to `last` replaced: what comes before and after them is encoded once, not once per URL."""
+
+    def __init__(self, path: str, values: dict, first: str, last: str):
+        self.path = path
+        self.head = [pair for name, given in values.items()
+                     if _param_position(name) < _param_position(first)
+                     for pair in _pairs(name, given)]
+        self.tail = [pair for name, given in values.items()
+                     if _param_position(name) > _param_position(last)
+                     for pair in _pairs(name, given)]
+
+    def url(self, middle: list[str]) -> str:
+        query = "&".join([*self.head, *middle, *self.tail])
+        return f"{self.path}?{query}" if query else self.path
+
+
 class _ValueToggler:
-    """URLs of `values` (URL parameters in params() order) with one value of the
-    multi-valued `param` switched: what comes before and after the parameter is encoded once."""
+    """URLs with one value of the multi-valued `param` switched."""
 
     def __init__(self, path: str, values: dict, param: str):
-        position = _param_position(param)
-        self.path = path
-        self.head = [pair for name, given in values.items() if _param_position(name) < position
-                     for pair in _pairs(name, given)]
-        self.tail = [pair for name, given in values.items() if _param_position(name) > position
-                     for pair in _pairs(name, given)]
+        self.around = _Around(path, values, param, param)
         self.param = param
         self.current = list(values.get(param, []))
         self.current_pairs = [_pair(param, value) for value in self.current]
@@ -184,8 +199,20 @@ class _ValueToggler:
             middle = [pair for v, pair in zip(self.current, self.current_pairs) if v != value]
         else:
             middle = [*self.current_pairs, _pair(self.param, value)]
-        query = "&".join([*self.head, *middle, *self.tail])
-        return f"{self.path}?{query}" if query else self.path
+        return self.around.url(middle)
+
+
+class _PeriodToggler:
+    """URLs with a year or a month of `facet` switched (the `from` and `to` dates)."""
+
+    def __init__(self, path: str, values: dict, request: SearchRequest, facet: str):
+        self.around = _Around(path, values, "from", "to")
+        self.request = request
+        self.facet = facet
+
+    def __call__(self, value: str) -> str:
+        dates = zip(("from", "to"), _toggled_dates(self.request, self.facet, value))
+        return self.around.url([_pair(name, day.isoformat()) for name, day in dates if day])
 
 
 def _param_position(name: str) -> int:
