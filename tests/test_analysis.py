@@ -61,20 +61,22 @@ def test_snippet_term_finder_agrees_with_the_full_analyzer(corpus_documents, eng
 
 
 # Letters as texts write them: accented, capital, ligatures, accents written as a letter and a
-# combining accent, and every kind of apostrophe.
-SPELLINGS = [*"aAeEéÉèœŒßcÇçoOuÜülLdDtsx0ﬁ’'`ʼ-", "e\u0301", "E\u0301", "u\u0308"]
+# combining accent, every kind of apostrophe, and Japanese with its punctuation.
+SPELLINGS = [*"aAeEéÉèœŒßcÇçoOuÜülLdDtsx0ﬁ’'`ʼ-", "e\u0301", "E\u0301", "u\u0308",
+             *"日本企業とのワロン、。"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(words=st.lists(st.lists(st.sampled_from(SPELLINGS), min_size=1, max_size=9).map("".join),
                      min_size=1, max_size=12),
-       language=st.sampled_from(["fr", "nl", "de", "en"]), every=st.integers(1, 3))
+       language=st.sampled_from(["fr", "nl", "de", "en", "ja"]), every=st.integers(1, 3))
 def test_snippet_term_finder_agrees_with_the_full_analyzer_on_any_spelling(words, language,
                                                                            every):
-    """Accents, capitals, ligatures, decomposed accents and every kind of apostrophe: the
-    finder looks for words in the original text and must find what the analyzer finds."""
+    """Accents, capitals, ligatures, decomposed accents, every kind of apostrophe, Japanese:
+    the finder looks for words in the original text and must find what the analyzer finds."""
+    from kbsearch.index.analysis import cjk_analyzer
     from kbsearch.search.snippets import TermFinder
-    analyzer = language_analyzer(language)
+    analyzer = cjk_analyzer() if language == "ja" else language_analyzer(language)
     text = " ".join(words)
     found = [(t.endchar, t.text) for t in analyzer(text, chars=True)]
     terms = {term for _, term in found[::every]}

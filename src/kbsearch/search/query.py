@@ -322,8 +322,8 @@ class QueryBuilder:
             analysed = any(self.analyse(name, " ".join(alternative.words))
                            for name in self.text_fields)
             return wq.NullQuery if analysed else None
-        combined = wq.Or(per_field)
-        return combined.with_boost(alternative.boost) if alternative.boost != 1.0 else combined
+        # Boosts are given when building: Whoosh's with_boost deep-copies the whole query.
+        return wq.Or(per_field, boost=alternative.boost)
 
     def _compound(self, alternative: Text) -> wq.Query | None:
         """Long words also match inside Dutch and German compounds (all their 4-grams)."""
@@ -336,8 +336,7 @@ class QueryBuilder:
             if not grams or not self._known(f.COMPOUND, grams):
                 return None
             parts.append(wq.And([wq.Term(f.COMPOUND, g) for g in dict.fromkeys(grams)]))
-        combined = parts[0] if len(parts) == 1 else wq.And(parts)
-        return combined.with_boost(COMPOUND_BOOST)
+        return wq.And(parts[0].subqueries if len(parts) == 1 else parts, boost=COMPOUND_BOOST)
 
     def concept(self, concept: Concept) -> wq.Query:
         if concept.field == REGION:

@@ -8,10 +8,13 @@ half of an API request.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
 from dataclasses import dataclass
+
+from whoosh.analysis import RegexTokenizer
 
 from kbsearch.index.analysis import FoldedWordTokenizer
 from kbsearch.vocab.text import char_class, unfolded_chars, unfolded_letter
@@ -46,7 +49,7 @@ class TermFinder:
     expression over the original text that matches every spelling folding to those starts
     (`ec` → `éc`, `Éc`, `EC`…): folding a whole text cost more than the rest of a snippet.
     Each distinct word is analysed once and remembered (stop words and stemming do not depend
-    on neighbours). Other analyzers (CJK bigrams) run whole.
+    on neighbours). Other analyzers (CJK bigrams) run on the tokens holding a candidate.
     """
 
     REMEMBERED_WORDS = 200_000
@@ -56,16 +59,15 @@ class TermFinder:
         self.analyzer = analyzer
         first = getattr(analyzer, "items", [analyzer])[0]
         self.folded_words = isinstance(first, FoldedWordTokenizer)
+        self.tokens = first.expression if isinstance(first, RegexTokenizer) else None
         self._terms_of: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
     def spans(self, text: str, terms: set[str]) -> list[tuple[int, int, str]]:
         """(start, end, term) of each matched word, in text order."""
-        if not self.folded_words:
-            return [(t.startchar, t.endchar, t.text)
-                    for t in self.analyzer(text, chars=True, removestops=False)
-                    if t.text in terms]
         if not terms:
             return []
+        if not self.folded_words:
+            return self._spans_in_runs(text, terms)
         parts = {match.start() for prefix in {t[:self.PREFIX_CHARS] for t in terms}
                  for match in _starts(prefix).finditer(text)}
         words, found, covered = _words(), [], 0
@@ -80,6 +82,28 @@ class TermFinder:
                     break
         return found
 
+    def _spans_in_runs(self, text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+        """Other analyzers (CJK bigrams) make terms inside each token of their tokenizer, so
+        only the tokens holding a candidate are analysed: a Japanese token is a whole clause,
+        and a page of Japanese hundreds of bigrams, of which a query needs a few."""
+        if self.tokens is None:
+            return [(t.startchar, t.endchar, t.text)
+                    for t in self.analyzer(text, chars=True, removestops=False)
+                    if t.text in terms]
+        candidates = {match.start() for prefix in {t[:self.PREFIX_CHARS] for t in terms}
+                      for match in _starts(prefix, word_start=False).finditer(text)}
+        tokens = [match.span() for match in self.tokens.finditer(text)]
+        starts = [start for start, _ in tokens]
+        found = []
+        for index in sorted({bisect.bisect_right(starts, at) - 1 for at in candidates}):
+            start, end = tokens[index] if index >= 0 else (0, 0)
+            if start < end:
+                found.extend((start + t.startchar, start + t.endchar, t.text)
+                             for t in self.analyzer(text[start:end], chars=True,
+                                                    removestops=False)
+                             if t.text in terms)
+        return found
+
     def _analysed(self, word: str) -> tuple[tuple[str, int, int], ...]:
         """The terms of `word` with their offsets in it."""
         analysed = self._terms_of.get(word)
@@ -92,14 +116,15 @@ class TermFinder:
 
 
 @functools.lru_cache(maxsize=4096)
-def _starts(prefix: str) -> re.Pattern:
+def _starts(prefix: str, word_start: bool = True) -> re.Pattern:
     """Where, in original text, a character sequence folding to something that starts with
     `prefix` (one or two folded characters) begins: `ec` finds `éc`, `Ec`, `EÇ`…, `oe` finds
     `œ`. The pattern opens with one character class, which lets the regular-expression
-    engine skip along the text at C speed; lookbehinds then check which spelling it was."""
+    engine skip along the text at C speed; lookarounds then check which spelling it was.
+    A match is that first character only, so overlapping starts (bigrams) are all found."""
     singles = unfolded_chars(prefix, whole=False)  # `œ` for `oe`, `é` for `e`
     # Not after an ASCII letter or digit: not a word start. (Other letters are checked after.)
-    start = r"(?<![0-9A-Za-z_].)"
+    start = r"(?<![0-9A-Za-z_].)" if word_start else ""
     if len(prefix) == 1:
         return re.compile(char_class(singles) + start)
     firsts = unfolded_chars(prefix[0])
@@ -107,7 +132,7 @@ def _starts(prefix: str) -> re.Pattern:
     pairs = (f"(?<={char_class(firsts)}){vanishing}*"
              f"{char_class(unfolded_chars(prefix[1], whole=False))}")
     checks = f"(?:{pairs}|(?<={char_class(singles)}))" if singles else pairs
-    return re.compile(char_class(firsts + singles) + start + checks)
+    return re.compile(f"{char_class(firsts + singles)}{start}(?={checks})")
 
 
 class _Words:
