@@ -264,13 +264,13 @@ class SearchEngine:
                   "type": request.types, "language": request.languages,
                   "year": _selected_years(request),
                   "month": _selected_months(request)}
-        out = {}
+        out, locale = {}, request.locale
         for name, found in counts.items():
+            selected = chosen.get(name, ())
             values = dict(found)
-            for value in chosen.get(name, ()):
+            for value in selected:
                 values.setdefault(value, 0)  # a selected value never disappears
-            items = [FacetValue(value=v, label=facet_label(name, v, request.locale), count=c,
-                                selected=v in chosen.get(name, ()))
+            items = [FacetValue(v, facet_label(name, v, locale), c, v in selected)
                      for v, c in values.items()]
             if name in ("year", "month"):
                 items.sort(key=lambda fv: fv.value, reverse=True)
