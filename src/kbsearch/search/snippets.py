@@ -45,8 +45,8 @@ class TermFinder:
     """Where a text holds words whose index terms are among a query's, for one analyzer.
 
     With kbsearch's folded-word tokenizer, only words whose folded form starts like one of
-    the terms are looked at (stemming only trims endings). They are found by one regular
-    expression over the original text that matches every spelling folding to those starts
+    the terms are looked at (stemming only trims endings). They are found in the original
+    text by a regular expression per term start that matches every spelling folding to it
     (`ec` → `éc`, `Éc`, `EC`…): folding a whole text cost more than the rest of a snippet.
     Each distinct word is analysed once and remembered (stop words and stemming do not depend
     on neighbours). Other analyzers (CJK bigrams) run on the tokens holding a candidate.
