@@ -154,7 +154,10 @@ def test_searching_while_indexing_works_and_the_server_switches_without_restart(
     holder = EngineHolder(index_dir, dt.date(2025, 1, 1), refresh_seconds=0.05)
     try:
         first = holder.current()
+        shown = first.search(SearchRequest(query="Casablanca")).hits[0]  # read and remembered
         (kb / "chine.txt").write_text("Mission en Chine\nUne délégation à Shanghai.\n")
+        (kb / "maroc.md").write_text("---\ntitle: Mission au Maroc\n---\nVingt entreprises "
+                                     "wallonnes à Casablanca et à Tanger.\n")
         build_index([kb], index_dir)
         assert first.search(SearchRequest(query="Shanghai")).total == 0  # still the old one
         deadline = time.monotonic() + 10
@@ -162,6 +165,10 @@ def test_searching_while_indexing_works_and_the_server_switches_without_restart(
             time.sleep(0.05)
         assert holder.current().search(SearchRequest(query="Shanghai")).total == 1
         assert holder.current().generation == index_dir / (index_dir / CURRENT).read_text()
+        # An edited document shows its new text, not what the old index had shown.
+        edited = holder.current().search(SearchRequest(query="Casablanca")).hits[0]
+        assert "Tanger" in edited.snippet and "Tanger" not in shown.snippet
+        assert "Tanger" in holder.current().document(edited.id)["text"]
     finally:
         holder.close()
 

@@ -236,3 +236,18 @@ def test_a_word_found_only_deep_in_a_body_is_not_corrected(engine, corpus_docume
     assert deep
     for word in deep:
         assert engine.search(SearchRequest(query=word)).suggestion is None, word
+
+
+def test_remembered_documents_stay_within_their_bound_and_match_the_index(engine, monkeypatch):
+    """Documents shown are kept decoded, as many as REMEMBERED: memory stays bounded, and a
+    document read again (remembered or read anew) is the one the index stores."""
+    from kbsearch.index import schema as f
+    from kbsearch.search.documents import StoredDocuments
+    monkeypatch.setattr(StoredDocuments, "REMEMBERED", 3)
+    documents = StoredDocuments(engine._searcher)
+    for _ in range(2):
+        for docnum in (0, 1, 2, 3, 4, 1, 0):
+            stored = engine._searcher.stored_fields(docnum)
+            assert (documents[docnum].id, documents[docnum].text) == \
+                (stored[f.ID_FIELD], stored[f.CONTENT])
+            assert len(documents._recent) <= 3
