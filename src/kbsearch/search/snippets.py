@@ -66,10 +66,10 @@ class TermFinder:
         """(start, end, term) of each matched word, in text order."""
         if not terms:
             return []
+        prefixes = {t[:self.PREFIX_CHARS] for t in terms}
         if not self.folded_words:
-            return self._spans_in_runs(text, terms)
-        parts = {match.start() for prefix in {t[:self.PREFIX_CHARS] for t in terms}
-                 for match in _starts(prefix).finditer(text)}
+            return self._spans_in_runs(text, terms, prefixes)
+        parts = {match.start() for prefix in prefixes for match in _starts(prefix).finditer(text)}
         words, found, covered = _words(), [], 0
         for part in sorted(parts):
             word = words.around(text, part) if part >= covered else None
@@ -82,7 +82,8 @@ class TermFinder:
                     break
         return found
 
-    def _spans_in_runs(self, text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+    def _spans_in_runs(self, text: str, terms: set[str],
+                       prefixes: set[str]) -> list[tuple[int, int, str]]:
         """Other analyzers (CJK bigrams) make terms inside each token of their tokenizer, so
         only the tokens holding a candidate are analysed: a Japanese token is a whole clause,
         and a page of Japanese hundreds of bigrams, of which a query needs a few."""
@@ -90,7 +91,7 @@ class TermFinder:
             return [(t.startchar, t.endchar, t.text)
                     for t in self.analyzer(text, chars=True, removestops=False)
                     if t.text in terms]
-        candidates = {match.start() for prefix in {t[:self.PREFIX_CHARS] for t in terms}
+        candidates = {match.start() for prefix in prefixes
                       for match in _starts(prefix, word_start=False).finditer(text)}
         tokens = [match.span() for match in self.tokens.finditer(text)]
         starts = [start for start, _ in tokens]

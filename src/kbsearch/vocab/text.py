@@ -114,12 +114,16 @@ def unfolded_letter() -> str:
         for char in chars:
             if bool(word.match(char)) != folds_to_letters:
                 (letters if folds_to_letters else not_letters).append(char)
-    return rf"(?:[^\W{char_class(''.join(not_letters))[1:-1]}]|{char_class(''.join(letters))})"
+    return rf"(?:[^\W{_ranges(''.join(not_letters))}]|{char_class(''.join(letters))})"
 
 
 def char_class(chars: str) -> str:
     """A regular-expression character class of `chars`, written as ranges (`[a-eé]`): a class
     of a thousand single characters takes milliseconds to compile."""
+    return f"[{_ranges(chars)}]"
+
+
+def _ranges(chars: str) -> str:
     codes = sorted(set(map(ord, chars)))
     ranges: list[list[int]] = []
     for code in codes:
@@ -127,9 +131,8 @@ def char_class(chars: str) -> str:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    return "[" + "".join(re.escape(chr(low)) if low == high else
-                         f"{re.escape(chr(low))}-{re.escape(chr(high))}"
-                         for low, high in ranges) + "]"
+    return "".join(re.escape(chr(low)) if low == high else
+                   f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -157,7 +160,7 @@ def _unfolding_by_initial() -> dict[str, list[tuple[str, str]]]:
 def _unfolding() -> dict[str, str]:
     """Folded form → the characters of the Basic Multilingual Plane that fold to it, other
     than the form itself: 16,500 characters, most of them Hangul syllables (which decompose),
-about 2 MB, built once per process in about 0.1 s."""
+    about 2 MB, built once per process in about 0.1 s."""
     found: dict[str, list[str]] = defaultdict(list)
     for code in itertools.chain(range(0xD800), range(0xE000, 0x10000)):
         char = chr(code)

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from kbsearch.model import FacetValue, SearchRequest, SearchResult
 from kbsearch.search.request import build_request
+from kbsearch.search.serialise import facet_value_to_json
 from kbsearch.vocab.labels import facet_label
 
 # Request attribute of each multi-valued facet, and its URL parameter.
@@ -224,5 +225,4 @@ def page_url(request: SearchRequest, page: int, endpoint: str, **extra) -> str:
 
 
 def facet_value_json(value: FacetValue, toggle_url: str) -> dict:
-    return {"value": value.value, "label": value.label, "count": value.count,
-            "selected": value.selected, "toggle_url": toggle_url}
+    return {**facet_value_to_json(value), "toggle_url": toggle_url}
