@@ -1,0 +1,181 @@
+"""A Whoosh segment writer that files postings by term as they come, for bulk indexing.
+
+Whoosh's SegmentWriter keeps every posting as a (field, term, doc, weight, value) tuple, sorts
+them all, spills sorted runs to disk past 128 MB and merges the runs back posting by posting
+with a heap, then hands the postings one by one to the codec, reading each one's document
+length from disk. At 100,000 documents that took about 35 ms of CPU per document.
+
+But documents are added in document-number order, so each term's postings arrive already in
+order: they only need filing under their term. Here they are appended to one flat list per
+term; only the terms are sorted, a spilled run is a list of terms marshalled at C speed, runs
+merge term by term (earlier runs hold earlier documents), and the codec gets each term's
+postings in one tight loop with the document lengths read once per field. The files written
+are Whoosh's own (its codec writes them), byte for byte what SegmentWriter writes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import marshal
+import os
+from collections.abc import Iterator
+
+from whoosh.writing import SegmentWriter
+
+# Rough memory of one filed posting (its share of the flat list, the boxed document number,
+# weight and value), for keeping the pool within its budget.
+BYTES_PER_POSTING = 90
+# Terms per marshalled record of a run: a run is read back a record at a time.
+TERMS_PER_RECORD = 4096
+
+Key = tuple[str, bytes]  # (field name, term bytes)
+
+
+class TermPostingPool:
+    """Postings filed by term, each term's as a flat [doc, weight, value, doc, …] list.
+
+    Postings of a term come in increasing document order from a writer adding documents or
+    merging segments; a term whose postings do not is sorted when it is read out.
+    """
+
+    def __init__(self, tempstore, limitmb: int = 128):
+        self.tempstore = tempstore
+        self.limit = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
+        self.fieldnames: set[str] = set()
+        self.runs: list[str] = []
+        self._postings: dict[Key, list] = {}
+        self._count = 0
+        self._unordered: set[Key] = set()
+
+    def add(self, item: tuple) -> None:
+        """File one (field, term bytes, doc, weight, value) posting, Whoosh's pool protocol."""
+        fieldname, text, docnum, weight, value = item
+        key = (fieldname, text)
+        postings = self._postings.get(key)
+        if postings is None:
+            self._postings[key] = [docnum, weight, value]
+            self.fieldnames.add(fieldname)
+        else:
+            if docnum <= postings[-3]:
+                self._unordered.add(key)
+            postings += (docnum, weight, value)
+        self._count += 1
+        if self._count >= self.limit:
+            self.save()
+
+    def save(self) -> None:
+        """Spill the filed postings to a run file, terms in order."""
+        if not self._postings:
+            return
+        # Worker processes share the temporary folder: the name says whose run it is.
+        name = f"terms-{os.getpid()}-{id(self)}-{len(self.runs)}.run"
+        with self.tempstore.create_file(name).raw_file() as run:
+            terms = sorted(self._ordered_items())
+            for start in range(0, len(terms), TERMS_PER_RECORD):
+                marshal.dump(terms[start:start + TERMS_PER_RECORD], run)
+        self.runs.append(name)
+        self._postings = {}
+        self._unordered = set()
+        self._count = 0
+
+    def iter_terms(self) -> Iterator[tuple[Key, list]]:
+        """((field, term bytes), flat postings) for every term, terms in order."""
+        if not self.runs:
+            yield from sorted(self._ordered_items())
+            return
+        self.save()
+        # heapq.merge keeps equal keys in run order, and earlier runs hold earlier documents.
+        merged = heapq.merge(*(self._read_run(name) for name in self.runs),
+                             key=lambda term: term[0])
+        for key, group in itertools.groupby(merged, key=lambda term: term[0]):
+            postings, ordered = [], True
+            for _, part in group:
+                ordered = ordered and not (postings and part[0] <= postings[-3])
+                postings += part
+            yield key, postings if ordered else _by_document(postings)
+
+    def iter_postings(self) -> Iterator[tuple]:
+        """Every posting as Whoosh's pool gives them: sorted (field, term, doc, weight,
+        value) tuples."""
+        for (fieldname, text), postings in self.iter_terms():
+            for i in range(0, len(postings), 3):
+                yield fieldname, text, postings[i], postings[i + 1], postings[i + 2]
+
+    def cleanup(self) -> None:
+        for name in self.runs:
+            self.tempstore.delete_file(name)
+        self.runs = []
+
+    def _ordered_items(self) -> Iterator[tuple[Key, list]]:
+        for key, postings in self._postings.items():
+            yield key, _by_document(postings) if key in self._unordered else postings
+
+    def _read_run(self, name: str) -> Iterator[tuple[Key, list]]:
+        with self.tempstore.open_file(name).raw_file() as run:
+            while True:
+                try:
+                    yield from marshal.load(run)
+                except EOFError:
+                    return
+
+
+def _by_document(postings: list) -> list:
+    """Flat postings sorted by document."""
+    triples = sorted(zip(postings[::3], postings[1::3], postings[2::3]),
+                     key=lambda posting: posting[0])
+    return [part for triple in triples for part in triple]
+
+
+class TermFilingSegmentWriter(SegmentWriter):
+    """Whoosh's SegmentWriter with postings filed by term (see the module docstring), which
+    also commits segments that worker processes wrote into the same index."""
+
+    def __init__(self, ix, limitmb: int = 128, **kwargs):
+        super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.pool = TermPostingPool(self._tempstorage, limitmb=limitmb)
+        self._gathered: list = []
+
+    def gather(self, segments: list) -> None:
+        """Commit `segments`, finished by writers in other processes, with this one's."""
+        self._gathered.extend(segments)
+
+    def _merge_segments(self, mergetype, optimize, merge) -> list:
+        # The segments to commit: what Whoosh's merge policy keeps of the existing ones, and
+        # the gathered ones as they are (like its own multiprocess writer's).
+        return super()._merge_segments(mergetype, optimize, merge) + self._gathered
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        doc_count = self.docnum
+        fieldwriter = self.fieldwriter
+        start_term, add, finish_term = (fieldwriter.start_term, fieldwriter.add,
+                                        fieldwriter.finish_term)
+        current = None
+        for (fieldname, text), postings in self.pool.iter_terms():
+            if fieldname != current:
+                if current is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(fieldname, self.schema[fieldname])
+                current = fieldname
+                length_of = _field_lengths(lengths, fieldname, doc_count)
+            start_term(text)
+            for i in range(0, len(postings), 3):
+                docnum = postings[i]
+                add(docnum, postings[i + 1], postings[i + 2] or b"", length_of[docnum])
+            finish_term()
+        if current is not None:
+            fieldwriter.finish_field()
+        fieldwriter.close()
+        if lengths:
+            lengths.close()
+
+
+def _field_lengths(lengths, fieldname: str, doc_count: int) -> list:
+    """Each document's length in `fieldname` as the codec reads it back (Whoosh stores
+    lengths in a byte, so a long field's is approximate), read once per field."""
+    if lengths is None:
+        return [0] * doc_count
+    read = lengths.doc_field_length_reader(fieldname)
+    return [read(docnum) for docnum in range(doc_count)]
