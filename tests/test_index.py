@@ -125,13 +125,22 @@ def test_a_killed_indexing_run_leaves_the_previous_index_searchable(tmp_path):
     build_index([REPO / "corpus" / "fiches-pays"], index_dir)
     before = titles(index_dir)
     previous = (index_dir / CURRENT).read_text()
-    # Killed at seeded random moments: while reading files, writing segments, committing.
-    delays = sorted(random.Random(6).uniform(0.2, 5.0) for _ in range(6))
-    for delay in delays:
-        process = subprocess.Popen(
+
+    def index_corpus(into: Path) -> subprocess.Popen:
+        return subprocess.Popen(
             [sys.executable, "-m", "kbsearch.cli", "index", str(REPO / "corpus"), "--index",
-             str(index_dir), "--rebuild"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             str(into), "--rebuild"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    # Killed at seeded random moments of a whole run (timed here, elsewhere; runs vary by a
+    # fifth): while starting, reading files, writing segments, committing.
+    started = time.monotonic()
+    assert index_corpus(tmp_path / "timed").wait() == 0
+    whole_run = time.monotonic() - started
+    delays = sorted(random.Random(6).uniform(0.2, 0.75 * whole_run) for _ in range(6))
+    for delay in delays:
+        process = index_corpus(index_dir)
         time.sleep(delay)
+        assert process.poll() is None, "the run ended before it could be killed"
         workers = descendants(process.pid)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -220,3 +229,59 @@ def test_a_damaged_index_says_which_command_fixes_it_and_the_server_answers_503(
     report = build_index([kb], index_dir, rebuild=True)
     assert report.added == 2 and titles(index_dir) == {"Mission au Maroc", "Salon à Tokyo"}
 
+
+
+def _news(number: int, city: str) -> str:
+    return f"Mission {number} à {city}\nUne délégation de {number} entreprises wallonnes à {city}.\n"
+
+
+def test_a_bulk_run_on_several_processes_adds_updates_deletes_and_reports_broken_files(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("KBSEARCH_INDEX_WORKERS", "2")  # even on a one-core machine
+    kb, index_dir = tmp_path / "kb", tmp_path / "index"
+    kb.mkdir()
+    for n in range(90):
+        (kb / f"news-{n:02}.txt").write_text(_news(n, "Casablanca"))
+    first = build_index([kb], index_dir)
+    assert (first.added, first.errors) == (90, [])
+    assert len(titles(index_dir, "Casablanca")) == 90
+    for n in range(60):
+        (kb / f"news-{n:02}.txt").write_text(_news(n, "Osaka"))
+    (kb / "news-60.txt").write_bytes(b"\x00\x01\x02binary")
+    (kb / "news-61.txt").write_text("")
+    for n in range(80, 90):
+        (kb / f"news-{n:02}.txt").unlink()
+    report = build_index([kb], index_dir)
+    assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 60, 10, 18)
+    assert report.errors == [("news-60.txt", "binary content, not text"),
+                             ("news-61.txt", "empty file")]
+    assert titles(index_dir, "Osaka") == {f"Mission {n} à Osaka" for n in range(60)}
+    # The broken files' last good versions stay searchable; the deleted ones are gone.
+    assert titles(index_dir, "Casablanca") == {f"Mission {n} à Casablanca"
+                                               for n in range(60, 80)}
+    assert len(titles(index_dir)) == 80
+
+
+def test_a_worker_process_that_dies_fails_the_run_and_keeps_the_previous_index(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([REPO / "corpus" / "fiches-pays"], index_dir)
+    previous, before = (index_dir / CURRENT).read_text(), titles(index_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kbsearch.cli", "index", str(REPO / "corpus"), "--index",
+         str(index_dir), "--rebuild"], env={**os.environ, "KBSEARCH_INDEX_WORKERS": "2"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        workers = [pid for pid in descendants(process.pid)
+                   if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        if workers:
+            break
+        time.sleep(0.05)
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "failed, the previous index is unchanged" in stderr
+    assert "died" in stderr
+    assert (index_dir / CURRENT).read_text() == previous
+    assert titles(index_dir) == before
+    assert [p.name for p in index_dir.glob("gen-*")] == [previous]  # nothing left behind

@@ -29,7 +29,7 @@ SETTINGS = {
                 "country of a report about a mission abroad"),
         Setting("max_file_mb", "20", "files larger than this many megabytes are refused"),
         Setting("workers", "2", "worker processes of `kbsearch serve`"),
-        Setting("index_workers", "0", "processes that read and extract files while indexing "
+        Setting("index_workers", "0", "processes that read, extract and index files while indexing "
                 "(0: one per core)"),
         Setting("internal_folders", "", "comma-separated folders, relative to the folder "
                 "indexed, whose documents only staff may see (e.g. `missions/rapports`)"),

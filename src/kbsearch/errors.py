@@ -44,3 +44,14 @@ class IndexLocked(KbsearchError):
     def __init__(self, index_dir: object, holder: str):
         super().__init__(f"{index_dir} is being indexed by {holder}; try again when it is done")
         self.index_dir = index_dir
+
+
+class IndexingFailed(KbsearchError):
+    """An indexing run that could not finish (a worker process died or failed); nothing of
+    it was published, so the previous index is still the one searched."""
+
+    def __init__(self, index_dir: object, reason: str):
+        super().__init__(f"indexing {index_dir} failed, the previous index is unchanged: "
+                         f"{reason}")
+        self.index_dir = index_dir
+        self.reason = reason

@@ -14,7 +14,6 @@ generation, which searchers keep using meanwhile.
 
 from __future__ import annotations
 
-import datetime
 import fcntl
 import hashlib
 import json
@@ -28,13 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.writing import IndexWriter
 
 from kbsearch.errors import IndexLocked, IndexMissing
 from kbsearch.index import schema as f
-from kbsearch.ingest.pipeline import PARALLEL_FROM, index_workers, iter_files, process_files
-from kbsearch.ingest.visibility import in_internal_folder
-from kbsearch.model import Document
+from kbsearch.index.parallel import FileJob, ParallelIndexing, index_file
+from kbsearch.index.segments import TermFilingSegmentWriter
+from kbsearch.ingest.pipeline import PARALLEL_FROM, index_workers, iter_files
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -116,41 +114,6 @@ def read_manifest(generation: Path | None) -> dict[str, dict]:
     return _read_manifest_file(generation).get("documents", {})
 
 
-def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
-    """The Whoosh fields of one document."""
-    suffix = f.text_suffix(doc.language)
-    when = _meaningful_date(doc)
-    internal = doc.internal or in_internal_folder(source)
-    fields = {
-        f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
-        f.TITLE: doc.title, f.TITLE_COLUMN: doc.title.encode("utf-8"),
-        f.SUMMARY: doc.summary, f.CONTENT: doc.text,
-        # The document without its text, which CONTENT already holds.
-        f.DOCUMENT_JSON: json.dumps({**doc.to_json(), "source": source, "text": None,
-                                     "internal": internal}, ensure_ascii=False),
-        f.VISIBILITY: f.INTERNAL if internal else f.PUBLIC,
-        f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
-        f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
-        f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
-        f.SPELL: f"{doc.title}\n{doc.text}",
-    }
-    if doc.language in f.COMPOUND_LANGUAGES:
-        fields[f.COMPOUND] = f"{doc.title}\n{doc.text}"
-    if when:
-        fields[f.DATE] = when.toordinal()
-        fields[f.YEAR] = when.year
-        fields[f.YEARMONTH] = when.year * 100 + when.month
-    return fields
-
-
-def _meaningful_date(doc: Document) -> datetime.date | None:
-    """What a date filter means for this type: when an event or mission takes place, when
-    news was published. Fact sheets have only their update date."""
-    if doc.type in ("event", "mission") and doc.event_start:
-        return doc.event_start
-    return doc.date
-
-
 class _Lock:
     """An exclusive, non-blocking lock on the index folder; the OS frees it if we die."""
 
@@ -227,10 +190,11 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
         files = _sources(sources)
         generation = _new_generation(index_dir, base)
         seen, changed = _changed_files(files, manifest, report)
-        writer = _open_writer(generation, len(changed))
+        writer = TermFilingSegmentWriter(whoosh_index.open_dir(str(generation)),
+                                         compound=False)
         try:
-            _write_changed(writer, changed, len(files) - len(changed), len(files), manifest,
-                           report, progress)
+            _write_changed(writer, generation, changed, len(files) - len(changed), len(files),
+                           manifest, report, progress)
             roots = {root for _, root, _ in files}
             for doc_id in [i for i, e in manifest.items() if e["root"] in roots and i not in seen]:
                 writer.delete_by_term(f.ID_FIELD, doc_id)
@@ -288,32 +252,35 @@ def _changed_files(files, manifest: dict, report: IndexReport):
     return seen, changed
 
 
-def _open_writer(generation: Path, changes: int):
-    """A writer for the run: for a bulk of changes, one that spreads Whoosh's analysis and
-    segment writing over the cores (each writes segments of its own, merged later)."""
-    ix = whoosh_index.open_dir(str(generation))
+def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, done: int,
+                   total: int, manifest: dict, report: IndexReport, progress) -> None:
+    """Add or update each changed file: in bulk, on every core (see index.parallel); a few,
+    here. A file that fails leaves its previous version, if any, searchable."""
+    jobs = [FileJob(path, root, source, doc_id) for path, root, source, doc_id, _ in changed]
+    states = {doc_id: state for _, _, _, doc_id, state in changed}
     workers = index_workers()
-    if workers < 2 or changes < PARALLEL_FROM:
-        return ix.writer(compound=False)
-    # Spawned like the extraction workers, so no child inherits the index lock.
-    return ix.writer(procs=workers, multisegment=True, start_method="spawn", batchsize=64,
-                     compound=False)
-
-
-def _write_changed(writer: IndexWriter, changed, done: int, total: int, manifest: dict,
-                   report: IndexReport, progress) -> None:
-    """Add or update each changed file, read and extracted in parallel processes."""
-    for (path, root, source, doc_id, state), outcome in zip(
-            changed, process_files([(path, source) for path, _, source, _, _ in changed])):
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        outcomes = _index_here(writer, jobs)
+    else:
+        outcomes = ParallelIndexing(generation, jobs, workers)
+    for job, error in outcomes:
         done += 1
         if progress:
             progress(done, total)
-        if outcome.document is None:
-            report.errors.append((source, outcome.error or "unreadable"))
-            continue  # the previous version, if any, stays searchable
-        writer.update_document(**document_fields(outcome.document, doc_id, root, source))
-        if doc_id in manifest:
+        if error is not None:
+            report.errors.append((job.source, error))
+            continue
+        if job.doc_id in manifest:
+            writer.delete_by_term(f.ID_FIELD, job.doc_id)  # the new version is added
             report.updated += 1
         else:
             report.added += 1
-        manifest[doc_id] = {"root": root, "source": source, **state}
+        manifest[job.doc_id] = {"root": job.root, "source": job.source, **states[job.doc_id]}
+    if isinstance(outcomes, ParallelIndexing):
+        writer.gather(outcomes.segments)
+
+
+def _index_here(writer: TermFilingSegmentWriter, jobs: list[FileJob]):
+    """(job, error) for each job, its document added by `writer` in this process."""
+    for job in jobs:
+        yield job, index_file(writer, job)

@@ -12,7 +12,6 @@ import hashlib
 import multiprocessing
 import os
 import signal
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,6 @@ from kbsearch.model import Document
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
-# Files read and extracted per window ahead of the index writer (see process_files).
-READ_AHEAD_FILES = 256
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Files a knowledge-base folder holds about itself rather than as content.
 _NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
@@ -85,39 +82,9 @@ def warm_up() -> None:
     detect_language("Les entreprises wallonnes exportent vers le Japon et le Maroc.")
 
 
-def _process_pair(pair: tuple[Path, str]) -> Outcome:
-    return process_file(*pair)
-
-
 def index_workers() -> int:
-    """How many processes indexing may use: the setting, else every core."""
-    cores = os.cpu_count() or 1
-    return min(cores, int(config.get("index_workers")) or cores)
-
-
-def process_files(pairs: list[tuple[Path, str]]) -> Iterator[Outcome]:
-    """process_file over many (path, source) pairs, in order, on every core when it pays."""
-    workers = index_workers()
-    if workers < 2 or len(pairs) < PARALLEL_FROM:
-        yield from map(_process_pair, pairs)
-        return
-    # Spawned, not forked: a fork would inherit the index lock, and children of a killed
-    # indexer would keep holding it.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=warm_up) as pool:
-        # Window by window, the next one queued while this one is handed on: the workers
-        # stay busy, and they never run more than two windows ahead of the caller. A pool
-        # given every file at once keeps every result it has not yet handed on, and the
-        # index writer is the slower side: at 100,000 files that was most of the indexer's
-        # memory.
-        pending: deque = deque()
-        for start in range(0, len(pairs), READ_AHEAD_FILES):
-            window = pairs[start:start + READ_AHEAD_FILES]
-            pending.append(pool.imap(_process_pair, window, chunksize=8))
-            if len(pending) == 2:
-                yield from pending.popleft()
-        while pending:
-            yield from pending.popleft()
+    """How many processes indexing may use: the setting, else one per core."""
+    return int(config.get("index_workers")) or os.cpu_count() or 1
 
 
 def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:
@@ -132,8 +99,8 @@ def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:
 def die_with_parent() -> None:
     """Make this worker process end when the indexing run that started it does.
 
-    Spawned workers blocked on their job queue (Whoosh's segment writers among them) would
-    otherwise outlive an indexer that was killed, forever. Linux only; elsewhere a no-op.
+    Spawned workers blocked on their job queue would otherwise outlive an indexer that was
+    killed, forever. Linux only; elsewhere a no-op.
     """
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)

@@ -1,0 +1,140 @@
+"""Bulk indexing on every core: worker processes that each read, extract and index their share
+of the files into a Whoosh segment of their own, which the run then commits with its own.
+
+Reading, extracting and indexing a document all cost CPU in Python; done in one process, a
+document never crosses a process boundary. (Before, each Document was pickled from the
+extraction workers to the indexer, then again to Whoosh's segment-writer processes.) Files go
+out in small batches from one queue, so a worker that draws slow files simply takes fewer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from kbsearch.errors import IndexingFailed
+from kbsearch.index.fields import document_fields
+from kbsearch.index.segments import TermFilingSegmentWriter
+from kbsearch.ingest.pipeline import die_with_parent, process_file, warm_up
+
+# Files per batch handed to a worker: small enough to balance the workers, large enough that
+# the queues cost nothing next to the files.
+BATCH_FILES = 32
+# How long the run waits for a result before checking that its workers are still alive.
+POLL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to index, and the id its document gets."""
+
+    path: Path
+    root: str
+    source: str
+    doc_id: str
+
+
+class ParallelIndexing:
+    """Index `jobs` into new segments of the index in `generation`, on `workers` processes.
+
+    Iterate to get (job, error) for every job in order, error None when its document was
+    indexed; once iteration ends, `segments` holds the workers' segments, to commit.
+    """
+
+    def __init__(self, generation: Path, jobs: list[FileJob], workers: int):
+        self.segments: list = []
+        self._index_dir = generation.parent
+        self._batches = [jobs[i:i + BATCH_FILES] for i in range(0, len(jobs), BATCH_FILES)]
+        # Spawned, not forked: a fork would inherit the index lock, and children of a killed
+        # indexer would keep holding it.
+        context = multiprocessing.get_context("spawn")
+        self._todo = context.Queue()
+        self._results = context.Queue()
+        for number, batch in enumerate(self._batches):
+            self._todo.put((number, batch))
+        self._workers = [context.Process(target=_work, daemon=True,
+                                         args=(str(generation), self._todo, self._results))
+                         for _ in range(min(workers, len(self._batches)))]
+        for _ in self._workers:
+            self._todo.put(None)
+        for worker in self._workers:
+            worker.start()
+
+    def __iter__(self) -> Iterator[tuple[FileJob, str | None]]:
+        try:
+            yield from self._in_order()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers; the segments of an unfinished run are left to the caller's
+        cleanup (they are files in a generation that is never published)."""
+        for worker in self._workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+    def _in_order(self) -> Iterator[tuple[FileJob, str | None]]:
+        done: dict[int, list[str | None]] = {}
+        next_batch = 0
+        finished = 0
+        while finished < len(self._workers):
+            kind, number, payload = self._next_result()
+            if kind == "failed":
+                raise IndexingFailed(self._index_dir, f"a worker failed:\n{payload}")
+            if kind == "segment":
+                finished += 1
+                if payload is not None:
+                    self.segments.append(payload)
+                continue
+            done[number] = payload
+            while next_batch in done:
+                yield from zip(self._batches[next_batch], done.pop(next_batch))
+                next_batch += 1
+        if next_batch != len(self._batches):
+            raise IndexingFailed(self._index_dir,
+                                 f"{len(self._batches) - next_batch} batches were not indexed")
+
+    def _next_result(self) -> tuple:
+        while True:
+            try:
+                return self._results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                dead = [w for w in self._workers if w.exitcode not in (None, 0)]
+                if dead:
+                    raise IndexingFailed(self._index_dir, f"a worker process died (exit "
+                                         f"code {dead[0].exitcode})") from None
+
+
+def _work(generation: str, todo, results) -> None:
+    """A worker: index batches until told to stop, then finish its segment and send it."""
+    die_with_parent()
+    try:
+        warm_up()
+        writer = TermFilingSegmentWriter(whoosh_index.open_dir(generation), _lk=False,
+                                         compound=False)
+        while (batch := todo.get()) is not None:
+            number, jobs = batch
+            results.put(("files", number, [index_file(writer, job) for job in jobs]))
+        if writer.doc_count():
+            results.put(("segment", None, writer._finalize_segment()))
+        else:
+            writer._close_segment()
+            results.put(("segment", None, None))
+    except BaseException:  # noqa: BLE001 — the run must hear why, whatever it was
+        results.put(("failed", None, traceback.format_exc()))
+
+
+def index_file(writer: TermFilingSegmentWriter, job: FileJob) -> str | None:
+    """Add one file's document with `writer`; the error that kept it out, or None."""
+    outcome = process_file(job.path, job.source)
+    if outcome.document is None:
+        return outcome.error or "unreadable"
+    writer.add_document(**document_fields(outcome.document, job.doc_id, job.root, job.source))
+    return None
