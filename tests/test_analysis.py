@@ -83,3 +83,27 @@ def test_snippet_term_finder_agrees_with_the_full_analyzer_on_any_spelling(words
     expected = [(end, term) for end, term in found if term in terms]
     assert [(end, term) for _, end, term in TermFinder(analyzer).spans(text, terms)] \
         == expected
+
+
+WORDS = ["le", "Les", "de", "l’", "d'", "the", "und", "het", "économie", "Entreprises",
+         "nationaux", "Lebensmittelindustrie", "autosector", "aujourd'hui", "2024", "œuvre"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.one_of(st.sampled_from(WORDS),
+                                st.lists(st.sampled_from(SPELLINGS), min_size=1,
+                                         max_size=9).map("".join)), max_size=20),
+       separator=st.sampled_from([" ", "\n", ", ", "-"]))
+def test_every_text_field_indexes_word_lists_exactly_as_whoosh_indexes_tokens(words, separator):
+    """Indexing computes terms on word lists (WordText), not Token streams: the terms, their
+    frequencies, weights and positions must be Whoosh's own, stop words and elisions between
+    them included."""
+    from whoosh.fields import TEXT
+
+    from kbsearch.index.analysis import WordText
+    from kbsearch.index.schema import build_schema
+    text = separator.join(words)
+    fields = [field for _, field in build_schema().items() if isinstance(field, WordText)]
+    assert len(fields) == 12  # four languages' titles and bodies, generic ones, compound, spell
+    for field in fields:
+        assert sorted(field.index(text)) == sorted(TEXT.index(field, text))

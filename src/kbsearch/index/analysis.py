@@ -11,10 +11,16 @@ The schema pickles these analyzers into the index, so every class lives here, im
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.fields import TEXT
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.lang.stopwords import stoplists
 
 from kbsearch.vocab.text import fold, fold_with_offsets, fold_word, is_cjk
@@ -82,6 +88,14 @@ class FoldedWordTokenizer(Tokenizer):
                     start, end = origin[start], origin[end]
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+    def words(self, value: str) -> list[str]:
+        """The words of `value` as the tokens' texts, without Token objects (see
+        `indexed_terms`)."""
+        words = _FOLDED_WORD.findall(fold(value))
+        if not self.elisions:
+            return words
+        return [self._elided(word) if "'" in word else word for word in words]
 
     def _elided(self, word: str) -> str:
         if self.elisions and "'" in word:
@@ -187,3 +201,74 @@ def is_stop_word(word: str) -> bool:
     """A stop word in any language with its own analyzer: a query word that would otherwise
     demand, in the other languages' fields, a word the documents never index."""
     return fold(word) in _ANY_STOP_WORD
+
+
+def indexed_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
+    """The (term, position) pairs `analyzer` indexes for `value`, or None for an analyzer
+    without this path (the CJK one), which indexes through Whoosh's Token stream.
+
+    The same terms and positions as that stream, computed on lists of words instead: through
+    Whoosh, every word is a Token passed along a generator per filter, and that was most of
+    the indexing time. Tests hold the two equal on random multilingual text.
+    """
+    stages = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
+    tokenizer, *filters = stages
+    if type(tokenizer) is not FoldedWordTokenizer:
+        return None
+    terms = list(zip(tokenizer.words(value), itertools.count()))
+    for stage in filters:
+        step = _WORD_LIST_STEPS.get(type(stage))
+        if step is None:
+            return None
+        terms = step(stage, terms)
+    return terms
+
+
+def _stopped(stage: StopFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    kept = [(word, pos) for word, pos in terms
+            if len(word) >= stage.min and (stage.max is None or len(word) <= stage.max)
+            and word not in stage.stops]
+    if not stage.renumber or not kept:
+        return kept
+    first = kept[0][1]  # Whoosh keeps the first word's position and counts on from there
+    return [(word, pos) for (word, _), pos in zip(kept, itertools.count(first))]
+
+
+def _stemmed(stage: StemFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    stem, ignore = stage._stem, stage.ignore  # its cached stemmer, as the filter calls it
+    return [(word if word in ignore else stem(word), pos) for word, pos in terms]
+
+
+def _ngrams(stage: NgramCompoundFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    size = stage.size
+    return [(word[i:i + size], pos) for word, pos in terms if len(word) >= stage.min_length
+            for i in range(len(word) - size + 1)]
+
+
+_WORD_LIST_STEPS = {StopFilter: _stopped, StemFilter: _stemmed, NgramCompoundFilter: _ngrams}
+
+
+class WordText(TEXT):
+    """A TEXT field that indexes through `indexed_terms` when its analyzer allows: the same
+    (term, frequency, weight, value) items as TEXT, a few times faster."""
+
+    def index(self, value, **kwargs):
+        terms = indexed_terms(self.analyzer, value) if isinstance(value, str) else None
+        if terms is None or kwargs or type(self.format) not in (Frequency, Positions):
+            return super().index(value, **kwargs)
+        return _word_values(self.format, terms)
+
+
+def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]):
+    """What Whoosh's format makes of the terms: per term its UTF-8 bytes, frequency, weight
+    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded."""
+    boost = form.field_boost
+    if type(form) is Frequency:
+        for word, frequency in Counter(word for word, _ in terms).items():
+            yield word.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
+        return
+    positions = defaultdict(list)
+    for word, pos in terms:
+        positions[word].append(pos)
+    for word, found in positions.items():
+        yield word.encode("utf-8"), len(found), len(found) * boost, form.encode(found)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from kbsearch.index.analysis import (compound_analyzer, cjk_analyzer, generic_analyzer,
-                                     language_analyzer)
+from kbsearch.index.analysis import (WordText, compound_analyzer, cjk_analyzer,
+                                     generic_analyzer, language_analyzer)
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
@@ -102,18 +102,18 @@ def build_schema() -> Schema:
         # an anonymous visitor gets is restricted to public documents (see search.engine).
         VISIBILITY: ID(stored=True, sortable=True),
         # Compound parts of Dutch and German words, as 4-grams (see analysis).
-        COMPOUND: TEXT(analyzer=compound_analyzer(), phrase=False),
+        COMPOUND: WordText(analyzer=compound_analyzer(), phrase=False),
         # Every word as written (folded, not stemmed): the dictionary that typo tolerance and
         # "did you mean" draw real words from.
-        SPELL: TEXT(analyzer=generic_analyzer(), phrase=False),
+        SPELL: WordText(analyzer=generic_analyzer(), phrase=False),
     }
     for language in LANGUAGES:
         analyzer = language_analyzer(language)
         # Titles carry more weight than bodies (BM25F field boost).
-        fields[title_field(language)] = TEXT(analyzer=analyzer, field_boost=2.5)
-        fields[body_field(language)] = TEXT(analyzer=analyzer)
+        fields[title_field(language)] = WordText(analyzer=analyzer, field_boost=2.5)
+        fields[body_field(language)] = WordText(analyzer=analyzer)
     fields[title_field("cjk")] = TEXT(analyzer=cjk_analyzer(), field_boost=2.5)
     fields[body_field("cjk")] = TEXT(analyzer=cjk_analyzer())
-    fields[title_field("generic")] = TEXT(analyzer=generic_analyzer(), field_boost=2.5)
-    fields[body_field("generic")] = TEXT(analyzer=generic_analyzer())
+    fields[title_field("generic")] = WordText(analyzer=generic_analyzer(), field_boost=2.5)
+    fields[body_field("generic")] = WordText(analyzer=generic_analyzer())
     return Schema(**fields)
