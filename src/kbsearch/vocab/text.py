@@ -211,6 +211,10 @@ class Match:
     term: str
 
 
+# Words a matcher remembers as starting no term; past this it forgets them and starts over.
+_REMEMBERED_WORDS = 500_000
+
+
 class PhraseMatcher:
     """Finds concept terms in text.
 
@@ -229,6 +233,9 @@ class PhraseMatcher:
         self._wild_suffix: dict[str, list] = defaultdict(list)
         self._wild_other: list = []
         self._cjk: list[tuple[str, str]] = []
+        # Words judged by _possible_starts (starters are few: the terms' first words).
+        self._starters: set[str] = set()
+        self._non_starters: set[str] = set()
         for term, concept in terms:
             self._add(term, concept)
 
@@ -287,8 +294,10 @@ class PhraseMatcher:
         exact, longest_from = self._exact, self._longest_from
         equal, prefix, suffix, other = (self._wild_equal, self._wild_prefix, self._wild_suffix,
                                         self._wild_other)
-        count, i = len(words), 0
-        while i < count:
+        count, resume = len(words), 0
+        for i in self._possible_starts(words):
+            if i < resume:
+                continue  # inside the term just found
             word = words[i]
             best_len, best = 0, None
             longest = longest_from.get(word)
@@ -309,12 +318,29 @@ class PhraseMatcher:
                         best_len, best = n, (concept, term)
             if best:
                 found.append(Match(best[0], i, best[1]))
-                i += best_len
-            else:
-                i += 1
+                resume = i + best_len
         if self._cjk and is_cjk(text):
             found.extend(self._find_cjk(text))
         return found
+
+    def _possible_starts(self, words: list[str]) -> Iterable[int]:
+        """The positions of the words some term may start with, in order. Most words start
+        none, and documents share most of their words: a word is judged once per matcher,
+        and each text is sorted out by set operations at C speed."""
+        if self._wild_other:
+            return range(len(words))
+        distinct = set(words)
+        unseen = distinct - self._starters - self._non_starters
+        if len(self._non_starters) + len(unseen) > _REMEMBERED_WORDS:
+            self._non_starters.clear()
+        for word in unseen:
+            if word in self._longest_from or word in self._wild_equal \
+                    or word[:_KEY] in self._wild_prefix or word[-_KEY:] in self._wild_suffix:
+                self._starters.add(word)
+            else:
+                self._non_starters.add(word)
+        starting = distinct & self._starters
+        return itertools.compress(itertools.count(), map(starting.__contains__, words))
 
     def _find_cjk(self, text: str) -> list[Match]:
         matches = []
