@@ -26,8 +26,9 @@ from whoosh.writing import SegmentWriter
 # Rough memory of one filed posting (its share of the flat list, the boxed document number,
 # weight and value), for keeping the pool within its budget.
 BYTES_PER_POSTING = 90
-# Terms per marshalled record of a run: a run is read back a record at a time.
-TERMS_PER_RECORD = 4096
+# Postings per marshalled record of a run (about 5 MB read back): runs are merged a record of
+# each at a time, so this bounds the merge's memory, whatever the terms' sizes.
+POSTINGS_PER_RECORD = 20_000
 
 Key = tuple[str, bytes]  # (field name, term bytes)
 
@@ -71,9 +72,15 @@ class TermPostingPool:
         # Worker processes share the temporary folder: the name says whose run it is.
         name = f"terms-{os.getpid()}-{id(self)}-{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
-            terms = sorted(self._ordered_items())
-            for start in range(0, len(terms), TERMS_PER_RECORD):
-                marshal.dump(terms[start:start + TERMS_PER_RECORD], run)
+            record, size = [], 0
+            for filed in sorted(self._ordered_items(), key=_term):
+                record.append(filed)
+                size += len(filed[1])
+                if size >= 3 * POSTINGS_PER_RECORD:
+                    marshal.dump(record, run)
+                    record, size = [], 0
+            if record:
+                marshal.dump(record, run)
         self.runs.append(name)
         self._postings = {}
         self._unordered = set()
@@ -82,13 +89,13 @@ class TermPostingPool:
     def iter_terms(self) -> Iterator[tuple[Key, list]]:
         """((field, term bytes), flat postings) for every term, terms in order."""
         if not self.runs:
-            yield from sorted(self._ordered_items())
+            yield from sorted(self._ordered_items(), key=_term)
             return
         self.save()
         # heapq.merge keeps equal keys in run order, and earlier runs hold earlier documents.
         merged = heapq.merge(*(self._read_run(name) for name in self.runs),
-                             key=lambda term: term[0])
-        for key, group in itertools.groupby(merged, key=lambda term: term[0]):
+                             key=_term)
+        for key, group in itertools.groupby(merged, key=_term):
             postings, ordered = [], True
             for _, part in group:
                 ordered = ordered and not (postings and part[0] <= postings[-3])
@@ -118,6 +125,10 @@ class TermPostingPool:
                     yield from marshal.load(run)
                 except EOFError:
                     return
+
+
+def _term(filed: tuple[Key, list]) -> Key:
+    return filed[0]
 
 
 def _by_document(postings: list) -> list:
