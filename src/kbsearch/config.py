@@ -29,8 +29,8 @@ SETTINGS = {
                 "country of a report about a mission abroad"),
         Setting("max_file_mb", "20", "files larger than this many megabytes are refused"),
         Setting("workers", "2", "worker processes of `kbsearch serve`"),
-        Setting("index_workers", "0", "processes that read, extract and index files while indexing "
-                "(0: one per core)"),
+        Setting("index_workers", "0", "processes that read, extract and index files in a bulk "
+                "run, each into a segment of its own (0: one per core)"),
         Setting("internal_folders", "", "comma-separated folders, relative to the folder "
                 "indexed, whose documents only staff may see (e.g. `missions/rapports`)"),
         Setting("staff_password_hash", "", "hash of the staff password (`kbsearch hash-password`); "

@@ -79,6 +79,8 @@ class ParallelIndexing:
             if worker.is_alive():
                 worker.terminate()
             worker.join()
+        # Batches nobody will take must not keep this process from exiting.
+        self._todo.cancel_join_thread()
 
     def _in_order(self) -> Iterator[tuple[FileJob, str | None]]:
         done: dict[int, list[str | None]] = {}

@@ -259,11 +259,10 @@ def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, d
     jobs = [FileJob(path, root, source, doc_id) for path, root, source, doc_id, _ in changed]
     states = {doc_id: state for _, _, _, doc_id, state in changed}
     workers = index_workers()
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
-        outcomes = _index_here(writer, jobs)
-    else:
-        outcomes = ParallelIndexing(generation, jobs, workers)
-    for job, error in outcomes:
+    parallel = None
+    if workers >= 2 and len(jobs) >= PARALLEL_FROM:
+        parallel = ParallelIndexing(generation, jobs, workers)
+    for job, error in parallel or _index_here(writer, jobs):
         done += 1
         if progress:
             progress(done, total)
@@ -276,8 +275,8 @@ def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, d
         else:
             report.added += 1
         manifest[job.doc_id] = {"root": job.root, "source": job.source, **states[job.doc_id]}
-    if isinstance(outcomes, ParallelIndexing):
-        writer.gather(outcomes.segments)
+    if parallel:
+        writer.gather(parallel.segments)
 
 
 def _index_here(writer: TermFilingSegmentWriter, jobs: list[FileJob]):
