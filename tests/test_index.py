@@ -285,3 +285,29 @@ def test_a_worker_process_that_dies_fails_the_run_and_keeps_the_previous_index(t
     assert (index_dir / CURRENT).read_text() == previous
     assert titles(index_dir) == before
     assert [p.name for p in index_dir.glob("gen-*")] == [previous]  # nothing left behind
+
+
+def test_a_dead_worker_stops_the_run_at_once_not_after_the_others_have_done_everything(
+        tmp_path):
+    from whoosh import index as whoosh_index
+
+    from kbsearch.errors import IndexingFailed
+    from kbsearch.index.parallel import FileJob, ParallelIndexing
+    from kbsearch.index.schema import build_schema
+    kb, generation = tmp_path / "kb", tmp_path / "index" / "gen"
+    kb.mkdir()
+    generation.mkdir(parents=True)
+    whoosh_index.create_in(str(generation), build_schema())
+    jobs = []
+    for n in range(3000):  # a quarter of a minute's work at least for the surviving worker
+        (kb / f"news-{n:04}.txt").write_text(_news(n, "Casablanca"))
+        jobs.append(FileJob(kb / f"news-{n:04}.txt", str(kb), f"news-{n:04}.txt", str(n)))
+    killed = None
+    with pytest.raises(IndexingFailed, match="died"):
+        for _ in ParallelIndexing(generation, jobs, workers=2):
+            if killed is None:  # once the first file is indexed
+                workers = [pid for pid in descendants(os.getpid())
+                           if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+                os.kill(workers[0], signal.SIGKILL)
+                killed = time.monotonic()
+    assert time.monotonic() - killed < 5  # not after the surviving worker did the rest

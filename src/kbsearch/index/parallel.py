@@ -105,13 +105,16 @@ class ParallelIndexing:
 
     def _next_result(self) -> tuple:
         while True:
+            # Checked at every result too: the other workers would otherwise go on with the
+            # whole run before its failure showed.
+            dead = [w for w in self._workers if w.exitcode not in (None, 0)]
+            if dead:
+                raise IndexingFailed(self._index_dir, f"a worker process died (exit code "
+                                     f"{dead[0].exitcode})")
             try:
                 return self._results.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                dead = [w for w in self._workers if w.exitcode not in (None, 0)]
-                if dead:
-                    raise IndexingFailed(self._index_dir, f"a worker process died (exit "
-                                         f"code {dead[0].exitcode})") from None
+                continue
 
 
 def _work(generation: str, todo, results) -> None:
