@@ -253,8 +253,10 @@ class WordText(TEXT):
     (term, frequency, weight, value) items as TEXT, a few times faster."""
 
     def index(self, value, **kwargs):
-        terms = indexed_terms(self.analyzer, value) if isinstance(value, str) else None
-        if terms is None or kwargs or type(self.format) not in (Frequency, Positions):
+        terms = None
+        if isinstance(value, str) and not kwargs and type(self.format) in (Frequency, Positions):
+            terms = indexed_terms(self.analyzer, value)
+        if terms is None:
             return super().index(value, **kwargs)
         return _word_values(self.format, terms)
 

@@ -10,6 +10,7 @@ out in small batches from one queue, so a worker that draws slow files simply ta
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import traceback
 from collections.abc import Iterator
@@ -18,16 +19,24 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from kbsearch import config
 from kbsearch.errors import IndexingFailed
 from kbsearch.index.fields import document_fields
 from kbsearch.index.segments import TermFilingSegmentWriter
 from kbsearch.ingest.pipeline import die_with_parent, process_file, warm_up
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 64
 # Files per batch handed to a worker: small enough to balance the workers, large enough that
 # the queues cost nothing next to the files.
 BATCH_FILES = 32
 # How long the run waits for a result before checking that its workers are still alive.
 POLL_SECONDS = 1.0
+
+
+def index_workers() -> int:
+    """How many processes indexing may use: the setting, else one per core."""
+    return int(config.get("index_workers")) or os.cpu_count() or 1
 
 
 @dataclass(frozen=True)

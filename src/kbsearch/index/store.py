@@ -30,9 +30,10 @@ from whoosh import index as whoosh_index
 
 from kbsearch.errors import IndexLocked, IndexMissing
 from kbsearch.index import schema as f
-from kbsearch.index.parallel import FileJob, ParallelIndexing, index_file
+from kbsearch.index.parallel import (PARALLEL_FROM, FileJob, ParallelIndexing, index_file,
+                                     index_workers)
 from kbsearch.index.segments import TermFilingSegmentWriter
-from kbsearch.ingest.pipeline import PARALLEL_FROM, index_workers, iter_files
+from kbsearch.ingest.pipeline import iter_files
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"

@@ -16,14 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbsearch import config
 from kbsearch.errors import IngestError
 from kbsearch.ingest.extract import extract
 from kbsearch.ingest.readers import read_file
 from kbsearch.model import Document
 
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_FROM = 64
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # Files a knowledge-base folder holds about itself rather than as content.
 _NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
@@ -80,11 +77,6 @@ def warm_up() -> None:
     countries.matcher()
     sectors.matcher()
     detect_language("Les entreprises wallonnes exportent vers le Japon et le Maroc.")
-
-
-def index_workers() -> int:
-    """How many processes indexing may use: the setting, else one per core."""
-    return int(config.get("index_workers")) or os.cpu_count() or 1
 
 
 def process(sources: Iterable[str | Path]) -> Iterator[Outcome]:

@@ -211,8 +211,9 @@ class Match:
     term: str
 
 
-# Words a matcher remembers as starting no term; past this it forgets them and starts over.
-_REMEMBERED_WORDS = 500_000
+# Words a matcher remembers as starting no term (a few MB); past this it forgets them and starts
+# over. The common words, which are most of any text, are soon remembered again.
+_REMEMBERED_WORDS = 100_000
 
 
 class PhraseMatcher:
