@@ -11,6 +11,7 @@ The schema pickles these analyzers into the index, so every class lives here, im
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter, defaultdict
@@ -273,4 +274,14 @@ def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]):
     for word, pos in terms:
         positions[word].append(pos)
     for word, found in positions.items():
-        yield word.encode("utf-8"), len(found), len(found) * boost, form.encode(found)
+        value = bytes(_one_position(found[0])) if len(found) == 1 else form.encode(found)
+        yield word.encode("utf-8"), len(found), len(found) * boost, value
+
+
+@functools.lru_cache(maxsize=65_536)
+def _one_position(position: int) -> bytearray:
+    """`Positions.encode([position])`, remembered: most terms occur once in a document, at
+    one of a few thousand positions, and encoding pickles. Each posting still gets bytes of
+    its own: pickle writes a value shared by two postings of a block once, and the postings
+    file would then depend on which values happen to be the same object."""
+    return bytearray(Positions().encode([position]))

@@ -50,23 +50,52 @@ class TermPostingPool:
         self.limit = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
         self.fieldnames: set[str] = set()
         self.runs: list[str] = []
-        self._postings: dict[Key, list] = {}
+        self._postings: dict[str, dict[bytes, list]] = {}  # field → term → flat postings
         self._count = 0
         self._unordered: set[Key] = set()
 
     def add(self, item: tuple) -> None:
         """File one (field, term bytes, doc, weight, value) posting, Whoosh's pool protocol."""
         fieldname, text, docnum, weight, value = item
-        key = (fieldname, text)
-        postings = self._postings.get(key)
+        terms = self._terms_of(fieldname)
+        postings = terms.get(text)
         if postings is None:
-            self._postings[key] = [docnum, weight, value]
-            self.fieldnames.add(fieldname)
+            terms[text] = [docnum, weight, value]
         else:
             if docnum <= postings[-3]:
-                self._unordered.add(key)
+                self._unordered.add((fieldname, text))
             postings += (docnum, weight, value)
-        self._count += 1
+        self._filed(1)
+
+    def add_document_terms(self, fieldname: str, docnum: int, items) -> int:
+        """File the (term bytes, frequency, weight, value) items a field's `index` gives for
+        one document, the writer's newest, and return their total frequency.
+
+        One call per field instead of one per posting: a document has hundreds of terms.
+        """
+        terms = self._terms_of(fieldname)
+        length = count = 0
+        for text, frequency, weight, value in items:
+            weight = float(weight)  # what Whoosh's writer makes of it (weight × boost 1.0)
+            postings = terms.get(text)
+            if postings is None:
+                terms[text] = [docnum, weight, value]
+            else:
+                postings += (docnum, weight, value)
+            length += frequency
+            count += 1
+        self._filed(count)
+        return length
+
+    def _terms_of(self, fieldname: str) -> dict[bytes, list]:
+        terms = self._postings.get(fieldname)
+        if terms is None:
+            terms = self._postings[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
+
+    def _filed(self, count: int) -> None:
+        self._count += count
         if self._count >= self.limit:
             self.save()
 
@@ -78,7 +107,7 @@ class TermPostingPool:
         name = f"terms-{os.getpid()}-{id(self)}-{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
             record, size = [], 0
-            for filed in sorted(self._ordered_items(), key=_term):
+            for filed in self._ordered_items():
                 record.append(filed)
                 size += len(filed[1])
                 if size >= 3 * POSTINGS_PER_RECORD:
@@ -94,7 +123,7 @@ class TermPostingPool:
     def iter_terms(self) -> Iterator[tuple[Key, list]]:
         """((field, term bytes), flat postings) for every term, terms in order."""
         if not self.runs:
-            yield from sorted(self._ordered_items(), key=_term)
+            yield from self._ordered_items()
             return
         self.save()
         # heapq.merge keeps equal keys in run order, and earlier runs hold earlier documents.
@@ -120,8 +149,12 @@ class TermPostingPool:
         self.runs = []
 
     def _ordered_items(self) -> Iterator[tuple[Key, list]]:
-        for key, postings in self._postings.items():
-            yield key, _by_document(postings) if key in self._unordered else postings
+        """The filed terms in order, each with its postings in document order."""
+        for fieldname in sorted(self._postings):
+            terms = self._postings[fieldname]
+            for text in sorted(terms):
+                key = (fieldname, text)
+                yield key, _by_document(terms[text]) if key in self._unordered else terms[text]
 
     def _read_run(self, name: str) -> Iterator[tuple[Key, list]]:
         with self.tempstore.open_file(name).raw_file() as run:
@@ -155,6 +188,44 @@ class TermFilingSegmentWriter(SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.pool = TermPostingPool(self._tempstorage, limitmb=limitmb)
         self._gathered: list = []
+        self._whooshs_way = any(field.vector or field.separate_spelling()
+                                for _, field in self.schema.items())
+
+    def add_document(self, **fields) -> None:
+        """Whoosh's `add_document`, with each field's postings filed in one call (see
+        `TermPostingPool.add_document_terms`). Boosts and custom stored values (`_`
+        arguments) and schemas with vectors or separate spelling go Whoosh's own way."""
+        if self._whooshs_way or any(name.startswith("_") for name in fields):
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        fieldnames = sorted(fields)
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields[fieldname]
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    length = self.pool.add_document_terms(fieldname, docnum,
+                                                          field.index(value))
+                    if not field.scorable:
+                        length = 0
+                perdocwriter.add_field(fieldname, field, value if field.stored else None,
+                                       length)
+                if field.column_type:
+                    perdocwriter.add_column_value(fieldname, field.column_type,
+                                                  field.to_column_value(value))
+        except ValueError:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def gather(self, segments: list) -> None:
         """Commit `segments`, finished by writers in other processes, with this one's."""
