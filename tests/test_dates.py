@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from kbsearch.ingest.dates import event_dates, parse_date, publication_date
+from kbsearch.ingest.dates import event_dates, find_dates, parse_date, publication_date
 
 D = dt.date
 
@@ -60,3 +60,17 @@ def test_event_dates_come_from_a_range_or_event_words():
 def test_a_numeric_date_that_cannot_be_day_first_is_read_month_first():
     assert parse_date("03/25/2019") == D(2019, 3, 25)
     assert parse_date("2019/03/12") == D(2019, 3, 12)
+
+
+def test_dates_anywhere_in_a_long_page_are_found_in_reading_order():
+    # Only the text around four-digit years is searched: dates far apart, dates close
+    # together, a range ending a page and a year glued to other digits must all still read.
+    filler = "Les entreprises wallonnes exportent. " * 80
+    text = (f"Publié le 3 mai 2021. {filler} Le salon a lieu du 28 septembre au 2 octobre 2026 "
+            f"et le 12/03/2019, 2019-04-01. {filler} Réf. 21999年3月12日 "
+            f"{filler} du 12 au 15 mars 2030")
+    mentions = find_dates(text)
+    assert [(m.date, m.end) for m in mentions] == [
+        (D(2021, 5, 3), None), (D(2026, 9, 28), D(2026, 10, 2)), (D(2019, 3, 12), None),
+        (D(2019, 4, 1), None), (D(1999, 3, 12), None), (D(2030, 3, 12), D(2030, 3, 15))]
+    assert [text[m.position:m.position + 5] for m in mentions][0] == "3 mai"

@@ -40,6 +40,13 @@ _EVENT_CUES = re.compile(
     r"findet|finden|wann\W*:|termin\W*:|日時|開催日|会期)[^.]*$")
 
 
+# Where a year could start (overlapping: `21999` holds 2199 and 1999), and how far a date
+# reaches before its year (`28 septembre au 30 novembre 2026`, with room for odd spacing) and
+# after it (`2026年3月12日`).
+_YEAR_STARTS = re.compile(r"(?=(?:19|20|21)\d\d)")
+_BEFORE_YEAR, _AFTER_YEAR = 120, 40
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A full date found in text; `end` is set for ranges such as `du 12 au 15 mars 2026`."""
@@ -111,20 +118,41 @@ def _build(year: str, month: str | int, day: str) -> dt.date | None:
     return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every full date in `text`, in reading order; overlapping matches keep the longest."""
+@functools.lru_cache(maxsize=8)
+def find_dates(text: str) -> tuple[DateMention, ...]:
+    """Every full date in `text`, in reading order; overlapping matches keep the longest.
+
+    Remembered for the last few texts: the publication and the event date both read the
+    same body.
+    """
     folded = fold(text)
     found: list[tuple[int, int, DateMention]] = []
     taken: list[tuple[int, int]] = []
+    windows = _around_years(folded)
     for kind, pattern in _patterns().items():
-        for m in pattern.finditer(folded):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            mention = _mention(kind, m, folded)
-            if mention:
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), m.end(), mention))
-    return [mention for _, _, mention in sorted(found, key=lambda f: f[0])]
+        for start, end in windows:
+            for m in pattern.finditer(folded, start, end):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                mention = _mention(kind, m, folded)
+                if mention:
+                    taken.append((m.start(), m.end()))
+                    found.append((m.start(), m.end(), mention))
+    return tuple(mention for _, _, mention in sorted(found, key=lambda f: f[0]))
+
+
+def _around_years(folded: str) -> list[tuple[int, int]]:
+    """The stretches of text that can hold a date: every pattern has a four-digit year, so
+    only the text around those is searched (each pattern scanning a whole page cost more than
+    everything else in dating it). Stretches that touch are joined, so no date is cut."""
+    windows: list[tuple[int, int]] = []
+    for year in _YEAR_STARTS.finditer(folded):
+        start, end = max(0, year.start() - _BEFORE_YEAR), year.start() + 4 + _AFTER_YEAR
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def _mention(kind: str, m: re.Match, folded: str) -> DateMention | None:
