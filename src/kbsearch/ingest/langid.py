@@ -27,7 +27,8 @@ MIN_CONFIDENCE = 0.80
 # Texts longer than this are cut: the start of a document is as telling as all of it, and the
 # cost of detection grows with the text.
 MAX_CHARS = 1000
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+# Runs of anything but letters: what is left once they are removed is the letters.
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _URLS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
 
@@ -58,8 +59,9 @@ def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
     `lang="fr"` is Dutch); a short or uncertain one defers to the declaration, else is `und`.
     """
     declared = normalise_code(declared)
-    sample = _URLS.sub(" ", text)[:MAX_CHARS]
-    letters = len(_LETTER.findall(sample)) + 3 * count_cjk(sample)
+    # URLs are dropped from a stretch somewhat longer than the sample, not the whole text.
+    sample = _URLS.sub(" ", text[:4 * MAX_CHARS])[:MAX_CHARS]
+    letters = len(_NOT_LETTERS.sub("", sample)) + 3 * count_cjk(sample)
     ranked = _rank(sample) if letters >= MIN_LETTERS // 4 else {}
     best = max(ranked.items(), key=lambda kv: kv[1], default=None)
     if declared:
