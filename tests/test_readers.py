@@ -32,6 +32,16 @@ def test_markdown_without_front_matter_is_all_body(write):
     assert "**" not in raw.text and "http://x" not in raw.text
 
 
+def test_markdown_blocks_and_raw_html_read_as_a_reader_sees_them(write):
+    raw = read(write("c.md", "Intro &amp; suite<!-- note interne -->, fin.\n\n"
+                             "| Pays | Part |\n|---|---|\n| Japon | 12 % |\n\n"
+                             "<script>var x = 1;</script>\n\n"
+                             "<div>Bloc <ruby>東京<rt>とうきょう</rt></ruby> brut</div>\n\n"
+                             "</html>\n\nAprès la fin.\n"))
+    assert raw.text.split("\n\n") == ["Intro & suite, fin.", "Pays", "Part", "Japon", "12 %",
+                                        "Bloc 東京 brut", "Après la fin."]
+
+
 def test_malformed_front_matter_is_reported_with_its_line(write):
     with pytest.raises(IngestError, match=r"malformed front matter at line \d+"):
         read(write("c.md", "---\ntitle: [unclosed\ndate: 2019\n---\nBody\n"))
