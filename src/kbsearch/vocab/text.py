@@ -50,6 +50,22 @@ def fold(text: str) -> str:
     Latin text, fold by `lower()` at C speed, and runs of other characters are short and
     repeat (`é`, `ü`), so each is folded once and remembered.
     """
+    if len(text) >= _LONG_TEXT:
+        return _fold_long(text)
+    return _fold(text)
+
+
+# A document's text is folded by several readers in turn (its words, its dates, each index
+# field), so the last few long texts folded are remembered.
+_LONG_TEXT = 500
+
+
+@functools.lru_cache(maxsize=8)
+def _fold_long(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     if text.isascii():
         return _fold_ascii(text)
     parts = _NON_ASCII_RUNS.split(text)  # ASCII, other, ASCII, …, ASCII
@@ -201,6 +217,11 @@ class Tokenized:
     def of(cls, text: str) -> Tokenized:
         return cls(text, tokens(text))
 
+    @functools.cached_property
+    def distinct(self) -> frozenset[str]:
+        """Its words without repeats, which every matcher reading it sorts out."""
+        return frozenset(self.words)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -287,16 +308,15 @@ class PhraseMatcher:
     def find(self, text: str | Tokenized) -> list[Match]:
         """Every concept occurrence in `text`, in reading order (pass a `Tokenized` when
         several matchers read the same text)."""
-        if isinstance(text, Tokenized):
-            text, words = text.text, text.words
-        else:
-            words = tokens(text)
+        if not isinstance(text, Tokenized):
+            text = Tokenized.of(text)
+        tokenized, text, words = text, text.text, text.words
         found: list[Match] = []
         exact, longest_from = self._exact, self._longest_from
         equal, prefix, suffix, other = (self._wild_equal, self._wild_prefix, self._wild_suffix,
                                         self._wild_other)
         count, resume = len(words), 0
-        for i in self._possible_starts(words):
+        for i in self._possible_starts(tokenized):
             if i < resume:
                 continue  # inside the term just found
             word = words[i]
@@ -324,13 +344,14 @@ class PhraseMatcher:
             found.extend(self._find_cjk(text))
         return found
 
-    def _possible_starts(self, words: list[str]) -> Iterable[int]:
+    def _possible_starts(self, tokenized: Tokenized) -> Iterable[int]:
         """The positions of the words some term may start with, in order. Most words start
         none, and documents share most of their words: a word is judged once per matcher,
         and each text is sorted out by set operations at C speed."""
+        words = tokenized.words
         if self._wild_other:
             return range(len(words))
-        distinct = set(words)
+        distinct = tokenized.distinct
         unseen = distinct - self._starters - self._non_starters
         if len(self._non_starters) + len(unseen) > _REMEMBERED_WORDS:
             self._non_starters.clear()
