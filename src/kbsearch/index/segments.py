@@ -6,11 +6,12 @@ with a heap, then hands the postings one by one to the codec, reading each one's
 length from disk. At 100,000 documents that took about 35 ms of CPU per document.
 
 But documents are added in document-number order, so each term's postings arrive already in
-order: they only need filing under their term. Here they are appended to one flat list per
-term; only the terms are sorted, a spilled run is a list of terms marshalled at C speed, runs
-merge term by term (earlier runs hold earlier documents), and the codec gets each term's
-postings in one tight loop with the document lengths read once per field. The files written
-are Whoosh's own (its codec writes them), byte for byte what SegmentWriter writes.
+order: they only need filing under their term. Here a document's postings in a field are
+appended in one call to one flat list per term; only the terms are sorted, a spilled run is a
+list of terms marshalled at C speed, runs merge term by term (earlier runs hold earlier
+documents), and the codec's blocks are filled from each term's list by slicing, with the
+document lengths read once per field. The files written are Whoosh's own (its codec writes
+them), byte for byte what SegmentWriter writes.
 """
 
 from __future__ import annotations
