@@ -258,6 +258,7 @@ class PhraseMatcher:
         # Words judged by _possible_starts (starters are few: the terms' first words).
         self._starters: set[str] = set()
         self._non_starters: set[str] = set()
+        self._wild_by_word: dict[str, tuple] = {}  # see _wild_starting
         for term, concept in terms:
             self._add(term, concept)
 
@@ -313,8 +314,6 @@ class PhraseMatcher:
         tokenized, text, words = text, text.text, text.words
         found: list[Match] = []
         exact, longest_from = self._exact, self._longest_from
-        equal, prefix, suffix, other = (self._wild_equal, self._wild_prefix, self._wild_suffix,
-                                        self._wild_other)
         count, resume = len(words), 0
         for i in self._possible_starts(tokenized):
             if i < resume:
@@ -328,21 +327,32 @@ class PhraseMatcher:
                     if concept is not None:
                         best_len, best = n, (concept, " ".join(words[i:i + n]))
                         break
-            head, tail = word[:_KEY], word[-_KEY:]
-            if other or word in equal or head in prefix or tail in suffix:
-                candidates = (*equal.get(word, ()), *prefix.get(head, ()),
-                              *suffix.get(tail, ()), *other)
-                for patterns, concept, term in candidates:
-                    n = len(patterns)
-                    if n > best_len and i + n <= count and all(
-                            self._word_matches(p, words[i + k]) for k, p in enumerate(patterns)):
-                        best_len, best = n, (concept, term)
+            for patterns, concept, term in self._wild_starting(word):
+                n = len(patterns)
+                if n > best_len and i + n <= count and all(
+                        self._word_matches(p, words[i + k])
+                        for k, p in enumerate(patterns[1:], 1)):
+                    best_len, best = n, (concept, term)
             if best:
                 found.append(Match(best[0], i, best[1]))
                 resume = i + best_len
         if self._cjk and is_cjk(text):
             found.extend(self._find_cjk(text))
         return found
+
+    def _wild_starting(self, word: str) -> tuple:
+        """The wildcard terms whose first word matches `word`, in the order they are tried:
+        worked out once per word, since most of a bucket's terms share only its key."""
+        starting = self._wild_by_word.get(word)
+        if starting is None:
+            candidates = (*self._wild_equal.get(word, ()), *self._wild_prefix.get(word[:_KEY], ()),
+                          *self._wild_suffix.get(word[-_KEY:], ()), *self._wild_other)
+            starting = tuple(candidate for candidate in candidates
+                             if self._word_matches(candidate[0][0], word))
+            if len(self._wild_by_word) >= _REMEMBERED_WORDS:
+                self._wild_by_word.clear()
+            self._wild_by_word[word] = starting
+        return starting
 
     def _possible_starts(self, tokenized: Tokenized) -> Iterable[int]:
         """The positions of the words some term may start with, in order. Most words start
