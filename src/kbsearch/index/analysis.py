@@ -16,6 +16,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from operator import itemgetter
 
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -262,20 +263,20 @@ class WordText(TEXT):
         return _word_values(self.format, terms)
 
 
-def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]):
+def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]) -> list[tuple]:
     """What Whoosh's format makes of the terms: per term its UTF-8 bytes, frequency, weight
     (each occurrence weighs 1, times the field's boost) and frequency or positions encoded."""
     boost = form.field_boost
     if type(form) is Frequency:
-        for word, frequency in Counter(word for word, _ in terms).items():
-            yield word.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency)
-        return
+        counts = Counter(map(itemgetter(0), terms))
+        return [(word.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))
+                for word, frequency in counts.items()]
     positions = defaultdict(list)
     for word, pos in terms:
         positions[word].append(pos)
-    for word, found in positions.items():
-        value = bytes(_one_position(found[0])) if len(found) == 1 else form.encode(found)
-        yield word.encode("utf-8"), len(found), len(found) * boost, value
+    return [(word.encode("utf-8"), len(found), len(found) * boost,
+             bytes(_one_position(found[0])) if len(found) == 1 else form.encode(found))
+            for word, found in positions.items()]
 
 
 @functools.lru_cache(maxsize=65_536)
