@@ -309,9 +309,8 @@ class PhraseMatcher:
     def find(self, text: str | Tokenized) -> list[Match]:
         """Every concept occurrence in `text`, in reading order (pass a `Tokenized` when
         several matchers read the same text)."""
-        if not isinstance(text, Tokenized):
-            text = Tokenized.of(text)
-        tokenized, text, words = text, text.text, text.words
+        tokenized = text if isinstance(text, Tokenized) else Tokenized.of(text)
+        words = tokenized.words
         found: list[Match] = []
         exact, longest_from = self._exact, self._longest_from
         count, resume = len(words), 0
@@ -336,8 +335,8 @@ class PhraseMatcher:
             if best:
                 found.append(Match(best[0], i, best[1]))
                 resume = i + best_len
-        if self._cjk and is_cjk(text):
-            found.extend(self._find_cjk(text))
+        if self._cjk and is_cjk(tokenized.text):
+            found.extend(self._find_cjk(tokenized.text))
         return found
 
     def _wild_starting(self, word: str) -> tuple:
