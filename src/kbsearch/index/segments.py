@@ -49,7 +49,6 @@ class TermPostingPool:
     def __init__(self, tempstore, limitmb: int = 128):
         self.tempstore = tempstore
         self.limit = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
-        self.fieldnames: set[str] = set()
         self.runs: list[str] = []
         self._postings: dict[str, dict[bytes, list]] = {}  # field → term → flat postings
         self._count = 0
@@ -89,11 +88,7 @@ class TermPostingPool:
         return length
 
     def _terms_of(self, fieldname: str) -> dict[bytes, list]:
-        terms = self._postings.get(fieldname)
-        if terms is None:
-            terms = self._postings[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        return terms
+        return self._postings.setdefault(fieldname, {})
 
     def _filed(self, count: int) -> None:
         self._count += count
