@@ -1,6 +1,10 @@
 """Language detection repeats, reports a confidence, and does not guess on short text."""
 
-from kbsearch.ingest.langid import detect_language, normalise_code
+import random
+
+import numpy as np
+
+from kbsearch.ingest.langid import _model, _rank, detect_language, normalise_code
 
 DUTCH = ("De Waalse bedrijven trokken vorige week naar Marokko voor een handelsmissie. "
          "Ze ontmoetten er partners uit de voedingsindustrie en de logistiek, en bezochten "
@@ -34,3 +38,35 @@ def test_language_codes_are_normalised_to_iso_639_1():
     assert normalise_code("fr-BE") == "fr"
     assert normalise_code("zh_CN") == "zh"
     assert normalise_code("français") is None
+
+
+TEXTS = [
+    DUTCH,
+    "Mission économique au Maroc : 25 entreprises wallonnes à Casablanca, du 3 au 7 mars 2025.",
+    "Die wallonische Agrar- und Lebensmittelindustrie präsentiert sich auf der Anuga in Köln.",
+    "ワロン地域の企業が名古屋で日本の自動車メーカーと提携を発表しました。",
+    "Переговоры с казахстанскими партнёрами — энергетика, логистика; δοκιμή ελληνικά",
+    "x", "", "\udc80 surrogate-escaped byte, a URL http://example.be/a?b=1 and emoji 🚀🚀",
+]
+
+
+def _random_texts(count: int) -> list[str]:
+    rnd = random.Random(5)
+    alphabet = "abcdeéèàçnopqrstuvwxyzäöüß .,'-0123456789日本語кирилл\u0627\u0644"
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 300)))
+            for _ in range(count)]
+
+
+def test_features_are_counted_exactly_as_py3langid_counts_them():
+    identifier, counter = _model()
+    for text in TEXTS + _random_texts(200):
+        assert np.array_equal(counter.vector(text), identifier.instance2fv(text)), text
+
+
+def test_languages_are_ranked_with_py3langids_probabilities():
+    identifier, _ = _model()
+    for text in TEXTS[:5] + _random_texts(50):
+        expected = {normalise_code(language): round(float(probability), 3)
+                    for language, probability in identifier.rank(text)[:5]
+                    if normalise_code(language) and probability >= 0.001}
+        assert _rank(text) == expected, text

@@ -13,8 +13,10 @@ import functools
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from kbsearch.ingest.langfeatures import FeatureCounter
 from kbsearch.vocab.text import count_cjk
 
 UNDETERMINED = "und"
@@ -39,9 +41,11 @@ class DetectedLanguage:
 
 
 @functools.cache
-def _identifier() -> LanguageIdentifier:
-    """py3langid's model, loaded once, with probabilities normalised to sum to one."""
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+def _model() -> tuple[LanguageIdentifier, FeatureCounter]:
+    """py3langid's model, loaded once, with probabilities normalised to sum to one, and its
+    features' counter."""
+    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return identifier, FeatureCounter(identifier)
 
 
 def normalise_code(code: str | None) -> str | None:
@@ -75,10 +79,19 @@ def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
 
 
 def _rank(sample: str) -> dict[str, float]:
-    """ISO 639-1 code → probability, as py3langid ranks them."""
+    """ISO 639-1 code → probability of the five likeliest languages, as py3langid's `rank`
+    gives them. Only the features the text has enter the product with the model's table."""
+    identifier, counter = _model()
+    counts = counter.vector(sample)
+    present = np.flatnonzero(counts)
+    log_probabilities = counts[present] @ identifier.nb_ptc[present] + identifier.nb_pc
+    # Normalised as py3langid's `norm_probs` does, as a softmax: its formula builds a table of
+    # exponentials, one per pair of languages, and costs twenty times as much.
+    all_probabilities = np.exp(log_probabilities - log_probabilities.max())
+    all_probabilities /= all_probabilities.sum()
     probabilities: dict[str, float] = {}
-    for language, probability in _identifier().rank(sample)[:5]:
-        code = normalise_code(language)
-        if code and probability >= 0.001:
-            probabilities[code] = round(float(probability), 3)
+    for best in np.argsort(-all_probabilities, kind="stable")[:5]:
+        code = normalise_code(identifier.nb_classes[best])
+        if code and all_probabilities[best] >= 0.001:
+            probabilities[code] = round(float(all_probabilities[best]), 3)
     return probabilities
