@@ -15,7 +15,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 # Control characters other than tab, newline, carriage return and form feed mark binary data.
-_CONTROL = frozenset(range(32)) - {9, 10, 12, 13}
+_CONTROL = bytes(sorted(frozenset(range(32)) - {9, 10, 12, 13}))
 _LATIN1_ALIASES = {"iso8859-1", "cp1252", "ascii"}
 
 
@@ -30,7 +30,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b in _CONTROL)
+    controls = len(sample) - len(sample.translate(None, _CONTROL))  # counted in C
     return controls > max(2, len(sample) // 100)
 
 
