@@ -227,9 +227,12 @@ def indexed_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
 
 
 def _stopped(stage: StopFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    kept = [(word, pos) for word, pos in terms
-            if len(word) >= stage.min and (stage.max is None or len(word) <= stage.max)
-            and word not in stage.stops]
+    shortest, longest, stops = stage.min, stage.max, stage.stops
+    if longest is None:
+        kept = [(word, pos) for word, pos in terms if word not in stops and len(word) >= shortest]
+    else:
+        kept = [(word, pos) for word, pos in terms
+                if word not in stops and shortest <= len(word) <= longest]
     if not stage.renumber or not kept:
         return kept
     first = kept[0][1]  # Whoosh keeps the first word's position and counts on from there
