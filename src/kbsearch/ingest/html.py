@@ -508,7 +508,7 @@ def _without_footer_lines(blocks: list[str]) -> list[str]:
     around it near the end, and link rows such as `Imprimer | Envoyer | Partager`."""
     kept = [b for b in blocks if not (len(b) < 200 and b.count(" | ") >= 2)]
     for i in range(len(kept) - 1, max(-1, len(kept) - 5), -1):
-        if _COPYRIGHT.search(kept[i]) and len(kept[i]) < 300:
+        if len(kept[i]) < 300 and _COPYRIGHT.search(kept[i]):
             end = i
             while end > 0 and len(kept[end - 1]) < 120 and re.search(r" [·|–-] ", kept[end - 1]):
                 end -= 1
