@@ -278,6 +278,7 @@ class QueryBuilder:
         self.schema = schema
         self.lexicon = lexicon
         self._analysed: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._texts: dict[Text, wq.Query | None] = {}
         self.text_fields = [name for suffix in f.TEXT_SUFFIXES
                             for name in (f.title_field(suffix), f.body_field(suffix))]
 
@@ -299,6 +300,17 @@ class QueryBuilder:
         return list(terms)
 
     def text(self, alternative: Text) -> wq.Query | None:
+        """The query of words in every text field that holds them; remembered like analyses
+        (the lexicon cannot change under a builder, and evaluating never changes a query):
+        a word's query asks the lexicon about a dozen fields."""
+        if alternative in self._texts:
+            return self._texts[alternative]
+        if len(self._texts) >= REMEMBERED_ANALYSES:
+            self._texts.clear()
+        query = self._texts[alternative] = self._text(alternative)
+        return query
+
+    def _text(self, alternative: Text) -> wq.Query | None:
         per_field = []
         for name in self.text_fields:
             if alternative.phrase:
