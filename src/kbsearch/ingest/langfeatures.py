@@ -3,8 +3,8 @@
 py3langid's model scores the byte n-grams (1 to 4 bytes) of a text. It finds them with an
 Aho-Corasick automaton stepped one byte at a time in Python: about half a millisecond for a
 1,000-character sample, the largest single cost of extracting a document. The automaton only
-ever counts every occurrence of every feature, so the same counts come from packing each
-n-gram of the text into an integer and looking all of them up at once in sorted arrays.
+ever counts every occurrence of every feature, so the same counts come from walking its trie
+from every byte of the text at once, one byte deeper per step, each step one numpy gather.
 
 The model ships the automaton, not the feature strings; they are read back from it: the
 shortest path from the start state to a state spells that state's string, and a feature is the
