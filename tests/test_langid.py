@@ -9,6 +9,7 @@ from kbsearch.ingest.langid import _model, _rank, detect_language, normalise_cod
 DUTCH = ("De Waalse bedrijven trokken vorige week naar Marokko voor een handelsmissie. "
          "Ze ontmoetten er partners uit de voedingsindustrie en de logistiek, en bezochten "
          "de haven van Tanger Med. Volgend jaar volgt een nieuwe missie naar Casablanca.")
+JAPANESE = "ワロン地域の企業が名古屋で日本の自動車メーカーと提携を発表しました。"
 
 
 def test_the_same_text_always_gets_the_same_answer():
@@ -30,8 +31,7 @@ def test_short_text_falls_back_to_the_declared_language_else_und():
 
 
 def test_japanese_is_detected():
-    text = "ワロン地域の企業が名古屋で日本の自動車メーカーと提携を発表しました。"
-    assert detect_language(text).code == "ja"
+    assert detect_language(JAPANESE).code == "ja"
 
 
 def test_language_codes_are_normalised_to_iso_639_1():
@@ -54,7 +54,7 @@ TEXTS = [
     DUTCH,
     "Mission économique au Maroc : 25 entreprises wallonnes à Casablanca, du 3 au 7 mars 2025.",
     "Die wallonische Agrar- und Lebensmittelindustrie präsentiert sich auf der Anuga in Köln.",
-    "ワロン地域の企業が名古屋で日本の自動車メーカーと提携を発表しました。",
+    JAPANESE,
     "Переговоры с казахстанскими партнёрами — энергетика, логистика; δοκιμή ελληνικά",
     "x", "", "\udc80 surrogate-escaped byte, a URL http://example.be/a?b=1 and emoji 🚀🚀",
 ]

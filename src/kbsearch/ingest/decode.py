@@ -15,7 +15,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 # Control characters other than tab, newline, carriage return and form feed mark binary data.
-_CONTROL = bytes(sorted(frozenset(range(32)) - {9, 10, 12, 13}))
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _LATIN1_ALIASES = {"iso8859-1", "cp1252", "ascii"}
 
 

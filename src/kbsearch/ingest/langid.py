@@ -3,8 +3,9 @@
 py3langid's model (naive Bayes over byte n-grams) gives the same answer for the same text every
 time; langdetect, used before, sampled n-grams at random in Python and cost five times as much,
 with the same answers on both labelled sets and on 1,500 generated documents. Its n-grams are
-counted here with numpy (see `langfeatures`), with the same ranking, in about 0.3 ms a page. A text too short or too mixed to judge falls back to the language
-the file declares, else `und`, rather than a guess.
+counted here with numpy (see `langfeatures`), with the same ranking, in about 0.3 ms a page.
+A text too short or too mixed to judge falls back to the language the file declares, else
+`und`, rather than a guess.
 """
 
 from __future__ import annotations
