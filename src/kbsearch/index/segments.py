@@ -19,11 +19,13 @@ from __future__ import annotations
 import heapq
 import itertools
 import marshal
+import operator
 import os
 import struct
 from array import array
 from collections.abc import Iterator
 
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.writing import SegmentWriter
 
 # Rough memory of one filed posting (its share of the flat list, the boxed document number,
@@ -238,16 +240,18 @@ class TermFilingSegmentWriter(SegmentWriter):
         doc_count = self.docnum
         fieldwriter = self.fieldwriter
         start_term, finish_term = fieldwriter.start_term, fieldwriter.finish_term
-        current = None
+        current = postwriter = None
         for (fieldname, text), postings in self.pool.iter_terms():
             if fieldname != current:
                 if current is not None:
                     fieldwriter.finish_field()
                 fieldwriter.start_field(fieldname, self.schema[fieldname])
+                postwriter = FlatPostingsWriter.replacing(fieldwriter._postwriter)
+                fieldwriter._postwriter = postwriter
                 current = fieldname
                 length_of = _field_lengths(lengths, fieldname, doc_count)
             start_term(text)
-            _buffer_postings(fieldwriter._postwriter, postings, length_of)
+            postwriter.add_postings(postings, length_of)
             finish_term()
         if current is not None:
             fieldwriter.finish_field()
@@ -256,28 +260,52 @@ class TermFilingSegmentWriter(SegmentWriter):
             lengths.close()
 
 
-def _buffer_postings(postwriter, postings: list, length_of: list) -> None:
-    """Hand one term's flat postings to Whoosh's W3 postings writer a block at a time.
+class FlatPostingsWriter(W3PostingsWriter):
+    """Whoosh's W3 postings writer, given each term's postings as one flat [doc, weight,
+    value, …] list.
 
-    Its `add_posting` takes one posting per call, fills the block's arrays and statistics,
-    and writes each full block before the next posting; this fills them with slices at C
-    speed and writes every block but the last, which `finish_term` writes, as it does.
-    (Private attributes of the codec pinned in pyproject.toml; tests hold the files written
-    byte-identical to Whoosh's own.)
+    Its `add_posting` takes one posting per call, fills the block's arrays and statistics, and
+    writes each full block before the next posting; `add_postings` fills them a block at a
+    time with slices at C speed, and the ids and weights are minified at C speed too, to the
+    same bytes. (Private attributes of the codec pinned in pyproject.toml; tests hold the
+    files written byte-identical to Whoosh's own.)
     """
-    step = 3 * postwriter._blocklimit
-    for start in range(0, len(postings), step):
-        if start:
-            postwriter._write_block()
-        block = postings[start:start + step]
-        ids, weights = block[0::3], block[1::3]
-        lengths = [length for length in map(length_of.__getitem__, ids) if length]
-        postwriter._ids = array("I", ids)
-        postwriter._weights = array("f", weights)
-        postwriter._values = [value for value in block[2::3] if value]
-        postwriter._maxweight = max(0, max(weights))
-        postwriter._minlength = min(lengths) if lengths else None
-        postwriter._maxlength = max(lengths) if lengths else 0
+
+    @classmethod
+    def replacing(cls, writer: W3PostingsWriter) -> FlatPostingsWriter:
+        return cls(writer._postfile, writer._blocklimit, byteids=writer._byteids,
+                   compression=writer._compression, inlinelimit=writer._inlinelimit)
+
+    def add_postings(self, postings: list, length_of: list) -> None:
+        """Buffer one term's postings, writing every full block but the last, which
+        `finish_postings` writes, as Whoosh's writer does."""
+        step = 3 * self._blocklimit
+        for start in range(0, len(postings), step):
+            if start:
+                self._write_block()
+            block = postings[start:start + step]
+            ids, weights = block[0::3], block[1::3]
+            lengths = list(filter(None, map(length_of.__getitem__, ids)))
+            self._ids = array("I", ids)
+            self._weights = array("f", weights)
+            self._values = list(filter(None, block[2::3]))
+            self._maxweight = max(0, max(weights))
+            self._minlength = min(lengths) if lengths else None
+            self._maxlength = max(lengths) if lengths else 0
+
+    def _mini_ids(self):
+        if self._byteids:
+            return super()._mini_ids()
+        ids = self._ids  # delta-encoded from 0, as whoosh.util.numlists.delta_encode does
+        return tuple(map(operator.sub, ids, itertools.chain((0,), ids)))
+
+    def _mini_weights(self):
+        weights = self._weights
+        if weights.count(1.0) == len(weights):
+            return None
+        if weights.count(weights[0]) == len(weights):
+            return weights[0]
+        return tuple(weights)
 
 
 def _field_lengths(lengths, fieldname: str, doc_count: int) -> list:

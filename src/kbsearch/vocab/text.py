@@ -222,6 +222,11 @@ class Tokenized:
         """Its words without repeats, which every matcher reading it sorts out."""
         return frozenset(self.words)
 
+    @functools.cached_property
+    def has_cjk(self) -> bool:
+        """Whether it holds CJK characters, which some matchers then look for as substrings."""
+        return is_cjk(self.text)
+
 
 @dataclass(frozen=True)
 class Match:
@@ -255,9 +260,10 @@ class PhraseMatcher:
         self._wild_suffix: dict[str, list] = defaultdict(list)
         self._wild_other: list = []
         self._cjk: list[tuple[str, str]] = []
-        # Words judged by _possible_starts (starters are few: the terms' first words).
+        # Words judged by _possible_starts, and those of them that may start a term (few: the
+        # terms' first words). One set of all judged words costs one lookup per word.
         self._starters: set[str] = set()
-        self._non_starters: set[str] = set()
+        self._judged: set[str] = set()
         self._wild_by_word: dict[str, tuple] = {}  # see _wild_starting
         for term, concept in terms:
             self._add(term, concept)
@@ -335,7 +341,7 @@ class PhraseMatcher:
             if best:
                 found.append(Match(best[0], i, best[1]))
                 resume = i + best_len
-        if self._cjk and is_cjk(tokenized.text):
+        if self._cjk and tokenized.has_cjk:
             found.extend(self._find_cjk(tokenized.text))
         return found
 
@@ -361,15 +367,15 @@ class PhraseMatcher:
         if self._wild_other:
             return range(len(words))
         distinct = tokenized.distinct
-        unseen = distinct - self._starters - self._non_starters
-        if len(self._non_starters) + len(unseen) > _REMEMBERED_WORDS:
-            self._non_starters.clear()
-        for word in unseen:
-            if word in self._longest_from or word in self._wild_equal \
-                    or word[:_KEY] in self._wild_prefix or word[-_KEY:] in self._wild_suffix:
-                self._starters.add(word)
-            else:
-                self._non_starters.add(word)
+        unseen = distinct - self._judged
+        if unseen:
+            if len(self._judged) + len(unseen) > _REMEMBERED_WORDS:
+                self._judged = set(self._starters)
+            self._judged |= unseen
+            self._starters.update(
+                word for word in unseen
+                if word in self._longest_from or word in self._wild_equal
+                or word[:_KEY] in self._wild_prefix or word[-_KEY:] in self._wild_suffix)
         starting = distinct & self._starters
         return itertools.compress(itertools.count(), map(starting.__contains__, words))
 
