@@ -4,7 +4,8 @@ import random
 
 import numpy as np
 
-from kbsearch.ingest.langid import _model, _rank, detect_language, normalise_code
+from kbsearch.ingest.langid import _model, _rank, detect_language
+from kbsearch.vocab.languages import normalise_code
 
 DUTCH = ("De Waalse bedrijven trokken vorige week naar Marokko voor een handelsmissie. "
          "Ze ontmoetten er partners uit de voedingsindustrie en de logistiek, en bezochten "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,10 +14,12 @@ from pathlib import Path
 from kbsearch import __version__, config
 from kbsearch.errors import InvalidParameter, KbsearchError
 from kbsearch.index.store import build_index
-from kbsearch.ingest.pipeline import Outcome, process
 from kbsearch.search.request import build_request
 from kbsearch.search.serialise import result_to_json
 from kbsearch.vocab import countries, sectors
+
+if TYPE_CHECKING:
+    from kbsearch.ingest.pipeline import Outcome
 
 
 INDEX_OPTION = click.option(
@@ -80,6 +83,7 @@ def inspect(files: tuple[str, ...], as_json: bool, summary: bool) -> None:
 
     Exits with status 1 when any file could not be read; every other file is still shown.
     """
+    from kbsearch.ingest.pipeline import process  # the readers' imports, for this command only
     outcomes = []
     for outcome in process(files):
         outcomes.append(outcome)

@@ -30,10 +30,8 @@ from whoosh import index as whoosh_index
 
 from kbsearch.errors import IndexLocked, IndexMissing
 from kbsearch.index import schema as f
-from kbsearch.index.parallel import (PARALLEL_FROM, FileJob, ParallelIndexing, index_file,
-                                     index_workers)
 from kbsearch.index.segments import TermFilingSegmentWriter
-from kbsearch.ingest.pipeline import iter_files
+from kbsearch.ingest.files import iter_files
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -107,14 +105,6 @@ def _schema_version(generation: Path) -> int | None:
     return _read_manifest_file(generation).get("schema")
 
 
-def read_manifest(generation: Path | None) -> dict[str, dict]:
-    """id → {root, source, hash, size, mtime} of every document in a generation built by
-    this version."""
-    if generation is None or _schema_version(generation) != f.SCHEMA_VERSION:
-        return {}
-    return _read_manifest_file(generation).get("documents", {})
-
-
 class _Lock:
     """An exclusive, non-blocking lock on the index folder; the OS frees it if we die."""
 
@@ -185,9 +175,12 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
     report = IndexReport()
     with _Lock(index_dir):
         previous = current_generation(index_dir)
-        outdated = previous is not None and _schema_version(previous) != f.SCHEMA_VERSION
+        # Read once: it lists every document, and the run starts by comparing files with it.
+        recorded = _read_manifest_file(previous) if previous else {}
+        outdated = previous is not None and recorded.get("schema") != f.SCHEMA_VERSION
         base = None if rebuild or outdated else previous
-        manifest = read_manifest(base)
+        # id → {root, source, hash, size, mtime} of every document the base holds
+        manifest = recorded.get("documents", {}) if base else {}
         files = _sources(sources)
         generation = _new_generation(index_dir, base)
         seen, changed = _changed_files(files, manifest, report)
@@ -257,13 +250,20 @@ def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, d
                    total: int, manifest: dict, report: IndexReport, progress) -> None:
     """Add or update each changed file: in bulk, on every core (see index.parallel); a few,
     here. A file that fails leaves its previous version, if any, searchable."""
-    jobs = [FileJob(path, root, source, doc_id) for path, root, source, doc_id, _ in changed]
+    if not changed:
+        return
+    # Imported only now: reading and extracting files needs BeautifulSoup, numpy and the
+    # language model, over half a second of imports that a run with nothing to read skips.
+    from kbsearch.index import parallel
+    jobs = [parallel.FileJob(path, root, source, doc_id)
+            for path, root, source, doc_id, _ in changed]
     states = {doc_id: state for _, _, _, doc_id, state in changed}
-    workers = index_workers()
-    parallel = None
-    if workers >= 2 and len(jobs) >= PARALLEL_FROM:
-        parallel = ParallelIndexing(generation, jobs, workers)
-    for job, error in parallel or _index_here(writer, jobs):
+    workers = parallel.index_workers()
+    bulk = None
+    if workers >= 2 and len(jobs) >= parallel.PARALLEL_FROM:
+        bulk = parallel.ParallelIndexing(generation, jobs, workers)
+    here = ((job, parallel.index_file(writer, job)) for job in jobs)
+    for job, error in bulk or here:
         done += 1
         if progress:
             progress(done, total)
@@ -276,11 +276,5 @@ def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, d
         else:
             report.added += 1
         manifest[job.doc_id] = {"root": job.root, "source": job.source, **states[job.doc_id]}
-    if parallel:
-        writer.gather(parallel.segments)
-
-
-def _index_here(writer: TermFilingSegmentWriter, jobs: list[FileJob]):
-    """(job, error) for each job, its document added by `writer` in this process."""
-    for job in jobs:
-        yield job, index_file(writer, job)
+    if bulk:
+        writer.gather(bulk.segments)

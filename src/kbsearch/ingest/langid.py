@@ -18,6 +18,7 @@ import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from kbsearch.ingest.langfeatures import FeatureCounter
+from kbsearch.vocab.languages import normalise_code
 from kbsearch.vocab.text import count_cjk
 
 UNDETERMINED = "und"
@@ -47,14 +48,6 @@ def _model() -> tuple[LanguageIdentifier, FeatureCounter]:
     probabilities to sum to one), and its features' counter."""
     identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
     return identifier, FeatureCounter(identifier)
-
-
-def normalise_code(code: str | None) -> str | None:
-    """`fr-BE`, `FR`, `fr_FR`, `zh-cn` → ISO 639-1 (`fr`, `zh`); anything else → None."""
-    if not code:
-        return None
-    primary = re.split(r"[-_]", code.strip().lower())[0]
-    return primary if re.fullmatch(r"[a-z]{2}", primary) else None
 
 
 def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from kbsearch.ingest.langid import normalise_code
 from kbsearch.vocab.countries import parse_country
+from kbsearch.vocab.languages import normalise_code
 from kbsearch.vocab.sectors import parse_sector
 
 

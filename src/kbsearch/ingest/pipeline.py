@@ -18,12 +18,11 @@ from pathlib import Path
 
 from kbsearch.errors import IngestError
 from kbsearch.ingest.extract import extract
+from kbsearch.ingest.files import iter_files
 from kbsearch.ingest.readers import read_file
 from kbsearch.model import Document
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
-# Files a knowledge-base folder holds about itself rather than as content.
-_NOT_CONTENT = {"readme", "license", "licence", "changelog", "copying"}
 
 
 @dataclass(frozen=True)
@@ -33,26 +32,6 @@ class Outcome:
     source: str
     document: Document | None = None
     error: str | None = None
-
-
-def iter_files(sources: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
-    """(path, source as shown) for each file given, and each content file under each folder.
-
-    Hidden files and a folder's README/LICENSE are skipped when walking; a file named
-    explicitly is always processed.
-    """
-    for source in sources:
-        root = Path(source)
-        if root.is_dir():
-            for path in sorted(p for p in root.rglob("*") if p.is_file()):
-                relative = path.relative_to(root)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if path.stem.lower() in _NOT_CONTENT:
-                    continue
-                yield path, str(path)
-        else:
-            yield root, str(source)
 
 
 def process_file(path: Path, source: str) -> Outcome:

@@ -20,8 +20,8 @@ from whoosh import query as wq
 from kbsearch import config
 from kbsearch.index import schema as f
 from kbsearch.index.analysis import is_stop_word
-from kbsearch.ingest.langid import normalise_code
 from kbsearch.vocab import countries, regions, sectors, types
+from kbsearch.vocab.languages import normalise_code
 from kbsearch.vocab.text import is_cjk, tokens
 
 CONCEPT_BOOST = 5.0

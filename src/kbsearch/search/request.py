@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from kbsearch.errors import InvalidParameter
-from kbsearch.ingest.langid import normalise_code
 from kbsearch.model import SORTS, SearchRequest
 from kbsearch.vocab import countries, sectors, types
+from kbsearch.vocab.languages import normalise_code
 
 # What one request may ask for: enough for any person, bounded for any script.
 MAX_PAGE_SIZE = 100
