@@ -21,7 +21,7 @@ from operator import itemgetter
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.fields import TEXT
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.lang.stopwords import stoplists
 
@@ -259,17 +259,34 @@ class WordText(TEXT):
 
     def index(self, value, **kwargs):
         terms = None
-        if isinstance(value, str) and not kwargs and type(self.format) in (Frequency, Positions):
+        if isinstance(value, str) and not kwargs and \
+                type(self.format) in (Existence, Frequency, Positions):
             terms = indexed_terms(self.analyzer, value)
         if terms is None:
             return super().index(value, **kwargs)
         return _word_values(self.format, terms)
 
 
-def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]) -> list[tuple]:
+class WordSet(WordText):
+    """A WordText field that records only which documents hold each word, not how often: for
+    the spelling dictionary, which counts documents. Every word of every document is one of
+    its postings, over a third of the index's; without frequencies they cost less to write
+    and to store."""
+
+    def __init__(self, analyzer):
+        super().__init__(analyzer=analyzer, phrase=False)
+        self.format = Existence(field_boost=self.format.field_boost)
+
+
+def _word_values(form: Existence | Frequency | Positions,
+                 terms: list[tuple[str, int]]) -> list[tuple]:
     """What Whoosh's format makes of the terms: per term its UTF-8 bytes, frequency, weight
-    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded."""
+    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded;
+    for Existence, frequency 1, the boost, and no value."""
     boost = form.field_boost
+    if type(form) is Existence:
+        return [(word.encode("utf-8"), 1, boost, b"")
+                for word in set(map(itemgetter(0), terms))]
     if type(form) is Frequency:
         counts = Counter(map(itemgetter(0), terms))
         return [(word.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))

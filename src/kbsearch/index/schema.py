@@ -12,12 +12,12 @@ from __future__ import annotations
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from kbsearch.index.analysis import (WordText, compound_analyzer, cjk_analyzer,
+from kbsearch.index.analysis import (WordSet, WordText, compound_analyzer, cjk_analyzer,
                                      generic_analyzer, language_analyzer)
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")
@@ -104,8 +104,8 @@ def build_schema() -> Schema:
         # Compound parts of Dutch and German words, as 4-grams (see analysis).
         COMPOUND: WordText(analyzer=compound_analyzer(), phrase=False),
         # Every word as written (folded, not stemmed): the dictionary that typo tolerance and
-        # "did you mean" draw real words from.
-        SPELL: WordText(analyzer=generic_analyzer(), phrase=False),
+        # "did you mean" draw real words from, with the documents holding each (not how often).
+        SPELL: WordSet(analyzer=generic_analyzer()),
     }
     for language in LANGUAGES:
         analyzer = language_analyzer(language)
