@@ -66,6 +66,23 @@ def test_an_edit_of_the_same_size_is_seen_and_a_touched_file_is_not_reindexed(kb
     assert (report.updated, report.unchanged) == (0, 2)
 
 
+def test_a_run_with_nothing_to_read_leaves_the_readers_unloaded(kb, tmp_path):
+    """An unchanged folder is re-indexed in a fraction of a second: the readers, the language
+    model and numpy, over half a second of imports, are loaded only for files to read."""
+    index_dir = tmp_path / "index"
+    build_index([kb], index_dir)
+    script = ("import json, sys\n"
+              "from pathlib import Path\n"
+              "import kbsearch.cli\n"
+              "from kbsearch.index.store import build_index\n"
+              f"report = build_index([{str(kb)!r}], Path({str(index_dir)!r}))\n"
+              "heavy = [m for m in ('bs4', 'numpy', 'py3langid') if m in sys.modules]\n"
+              "print(json.dumps([report.unchanged, heavy]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert json.loads(done.stdout) == [2, []]
+
+
 def test_broken_files_are_reported_while_the_rest_is_indexed_and_nothing_is_lost(kb, tmp_path):
     index_dir = tmp_path / "index"
     build_index([kb], index_dir)

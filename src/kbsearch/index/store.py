@@ -175,12 +175,7 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
     report = IndexReport()
     with _Lock(index_dir):
         previous = current_generation(index_dir)
-        # Read once: it lists every document, and the run starts by comparing files with it.
-        recorded = _read_manifest_file(previous) if previous else {}
-        outdated = previous is not None and recorded.get("schema") != f.SCHEMA_VERSION
-        base = None if rebuild or outdated else previous
-        # id → {root, source, hash, size, mtime} of every document the base holds
-        manifest = recorded.get("documents", {}) if base else {}
+        base, manifest = _base_and_manifest(previous, rebuild)
         files = _sources(sources)
         generation = _new_generation(index_dir, base)
         seen, changed = _changed_files(files, manifest, report)
@@ -214,6 +209,20 @@ def build_index(sources: Iterable[str | Path], index_dir: Path, rebuild: bool = 
     report.generation = generation.name
     report.seconds = time.monotonic() - started
     return report
+
+
+def _base_and_manifest(previous: Path | None, rebuild: bool) -> tuple[Path | None, dict]:
+    """The generation a run updates, with id → {root, source, hash, size, mtime} of every
+    document it holds; (None, {}) to build from scratch: when asked, when there is no index,
+    or when another version of kbsearch built it.
+
+    The manifest lists every document: it is read once, and not at all for a rebuild."""
+    if previous is None or rebuild:
+        return None, {}
+    recorded = _read_manifest_file(previous)
+    if recorded.get("schema") != f.SCHEMA_VERSION:
+        return None, {}
+    return previous, recorded.get("documents", {})
 
 
 def _changed_files(files, manifest: dict, report: IndexReport):
