@@ -41,7 +41,6 @@ def test_language_codes_are_normalised_to_iso_639_1():
     assert normalise_code("français") is None
 
 
-
 def test_web_addresses_and_emails_say_nothing_about_the_language():
     addresses = "\n".join([
         "https://www.example.com/the-business-and-trade-mission-news-and-events-for-the-world",
@@ -50,6 +49,7 @@ def test_web_addresses_and_emails_say_nothing_about_the_language():
     assert detect_language(addresses).code == "und"
     assert detect_language(addresses, declared="de").code == "de"
     assert detect_language(f"{addresses}\n{DUTCH}", declared="fr").code == "nl"
+
 
 TEXTS = [
     DUTCH,

@@ -275,7 +275,7 @@ class WordSet(WordText):
 
     def __init__(self, analyzer):
         super().__init__(analyzer=analyzer, phrase=False)
-        self.format = Existence(field_boost=self.format.field_boost)
+        self.format = Existence()
 
 
 def _word_values(form: Existence | Frequency | Positions,
