@@ -268,6 +268,8 @@ def test_a_bulk_run_on_several_processes_adds_updates_deletes_and_reports_broken
     (kb / "news-61.txt").write_text("")
     for n in range(80, 90):
         (kb / f"news-{n:02}.txt").unlink()
+    for n in range(62, 80):  # touched, same content: the hashes the workers recorded hold
+        os.utime(kb / f"news-{n:02}.txt")
     report = build_index([kb], index_dir)
     assert (report.added, report.updated, report.deleted, report.unchanged) == (0, 60, 10, 18)
     assert report.errors == [("news-60.txt", "binary content, not text"),

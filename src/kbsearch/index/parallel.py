@@ -5,6 +5,10 @@ Reading, extracting and indexing a document all cost CPU in Python; done in one 
 document never crosses a process boundary. (Before, each Document was pickled from the
 extraction workers to the indexer, then again to Whoosh's segment-writer processes.) Files go
 out in small batches from one queue, so a worker that draws slow files simply takes fewer.
+
+What a worker runs is in `index.worker`. This module does not import it, nor the readers it
+needs (BeautifulSoup, numpy, the language model: over half a second): the run that starts the
+workers has no use for them, and the workers start that much sooner.
 """
 
 from __future__ import annotations
@@ -12,18 +16,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from kbsearch import config
 from kbsearch.errors import IndexingFailed
-from kbsearch.index.fields import document_fields
-from kbsearch.index.segments import TermFilingSegmentWriter
-from kbsearch.ingest.pipeline import die_with_parent, process_file, warm_up
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -49,11 +47,20 @@ class FileJob:
     doc_id: str
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """What became of one file: the error that kept it out, else the hash of the content
+    indexed (the run records it; it does not read new files a second time to hash them)."""
+
+    error: str | None = None
+    content_hash: str = ""
+
+
 class ParallelIndexing:
     """Index `jobs` into new segments of the index in `generation`, on `workers` processes.
 
-    Iterate to get (job, error) for every job in order, error None when its document was
-    indexed; once iteration ends, `segments` holds the workers' segments, to commit.
+    Iterate to get (job, Indexed) for every job in order; once iteration ends, `segments`
+    holds the workers' segments, to commit.
     """
 
     def __init__(self, generation: Path, jobs: list[FileJob], workers: int):
@@ -75,7 +82,7 @@ class ParallelIndexing:
         for worker in self._workers:
             worker.start()
 
-    def __iter__(self) -> Iterator[tuple[FileJob, str | None]]:
+    def __iter__(self) -> Iterator[tuple[FileJob, Indexed]]:
         try:
             yield from self._in_order()
         finally:
@@ -91,8 +98,8 @@ class ParallelIndexing:
         # Batches nobody will take must not keep this process from exiting.
         self._todo.cancel_join_thread()
 
-    def _in_order(self) -> Iterator[tuple[FileJob, str | None]]:
-        done: dict[int, list[str | None]] = {}
+    def _in_order(self) -> Iterator[tuple[FileJob, Indexed]]:
+        done: dict[int, list[Indexed]] = {}
         next_batch = 0
         finished = 0
         while finished < len(self._workers):
@@ -127,28 +134,6 @@ class ParallelIndexing:
 
 
 def _work(generation: str, todo, results) -> None:
-    """A worker: index batches until told to stop, then finish its segment and send it."""
-    die_with_parent()
-    try:
-        warm_up()
-        writer = TermFilingSegmentWriter(whoosh_index.open_dir(generation), _lk=False,
-                                         compound=False)
-        while (batch := todo.get()) is not None:
-            number, jobs = batch
-            results.put(("files", number, [index_file(writer, job) for job in jobs]))
-        if writer.doc_count():
-            results.put(("segment", None, writer._finalize_segment()))
-        else:
-            writer._close_segment()
-            results.put(("segment", None, None))
-    except BaseException:  # noqa: BLE001 — the run must hear why, whatever it was
-        results.put(("failed", None, traceback.format_exc()))
-
-
-def index_file(writer: TermFilingSegmentWriter, job: FileJob) -> str | None:
-    """Add one file's document with `writer`; the error that kept it out, or None."""
-    outcome = process_file(job.path, job.source)
-    if outcome.document is None:
-        return outcome.error or "unreadable"
-    writer.add_document(**document_fields(outcome.document, job.doc_id, job.root, job.source))
-    return None
+    """The worker process's target, importing what it runs only once in the worker."""
+    from kbsearch.index.worker import work
+    work(generation, todo, results)

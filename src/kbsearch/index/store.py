@@ -29,6 +29,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from kbsearch.errors import IndexLocked, IndexMissing
+from kbsearch.index import parallel
 from kbsearch.index import schema as f
 from kbsearch.index.segments import TermFilingSegmentWriter
 from kbsearch.ingest.files import iter_files
@@ -155,6 +156,15 @@ def _publish(index_dir: Path, generation: Path, previous: Path | None) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def _index_here(writer: TermFilingSegmentWriter, jobs: list[parallel.FileJob]):
+    """(job, Indexed) for each of a few files, indexed in this process."""
+    # Imported only now: reading and extracting files needs BeautifulSoup, numpy and the
+    # language model, over half a second of imports that a run with nothing to read skips.
+    from kbsearch.index.worker import index_file
+    for job in jobs:
+        yield job, index_file(writer, job)
+
+
 def _sources(sources: Iterable[str | Path]) -> list[tuple[Path, str, str]]:
     """(path, root, source relative to root) for every file under the given sources."""
     found = []
@@ -230,7 +240,8 @@ def _changed_files(files, manifest: dict, report: IndexReport):
 
     Unchanged files are counted and skipped without being parsed: those with the size and
     modification time indexed last are not even read (as make and git do); the others are
-    compared by content hash, so a file merely touched or copied is not re-indexed.
+    compared by content hash, so a file merely touched or copied is not re-indexed. A file
+    the index does not hold is not read here at all: indexing it records its hash.
     """
     seen: set[str] = set()
     changed: list[tuple[Path, str, str, str, dict]] = []
@@ -241,6 +252,9 @@ def _changed_files(files, manifest: dict, report: IndexReport):
         try:
             stat = path.stat()
             state = {"size": stat.st_size, "mtime": stat.st_mtime_ns}
+            if not known:
+                changed.append((path, root, source, doc_id, state))
+                continue
             if known.get("size") == state["size"] and known.get("mtime") == state["mtime"]:
                 report.unchanged += 1
                 continue
@@ -261,9 +275,6 @@ def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, d
     here. A file that fails leaves its previous version, if any, searchable."""
     if not changed:
         return
-    # Imported only now: reading and extracting files needs BeautifulSoup, numpy and the
-    # language model, over half a second of imports that a run with nothing to read skips.
-    from kbsearch.index import parallel
     jobs = [parallel.FileJob(path, root, source, doc_id)
             for path, root, source, doc_id, _ in changed]
     states = {doc_id: state for _, _, _, doc_id, state in changed}
@@ -271,19 +282,19 @@ def _write_changed(writer: TermFilingSegmentWriter, generation: Path, changed, d
     bulk = None
     if workers >= 2 and len(jobs) >= parallel.PARALLEL_FROM:
         bulk = parallel.ParallelIndexing(generation, jobs, workers)
-    here = ((job, parallel.index_file(writer, job)) for job in jobs)
-    for job, error in bulk or here:
+    for job, indexed in bulk or _index_here(writer, jobs):
         done += 1
         if progress:
             progress(done, total)
-        if error is not None:
-            report.errors.append((job.source, error))
+        if indexed.error is not None:
+            report.errors.append((job.source, indexed.error))
             continue
         if job.doc_id in manifest:
             writer.delete_by_term(f.ID_FIELD, job.doc_id)  # the new version is added
             report.updated += 1
         else:
             report.added += 1
-        manifest[job.doc_id] = {"root": job.root, "source": job.source, **states[job.doc_id]}
+        manifest[job.doc_id] = {"root": job.root, "source": job.source, **states[job.doc_id],
+                                "hash": indexed.content_hash}
     if bulk:
         writer.gather(bulk.segments)
