@@ -61,3 +61,26 @@ def test_block_reads_equal_whoosh_across_segments_and_deletions(tmp_path):
             expected_ids, expected_scores = walk(searcher, wq.Term(field, text))
             assert ids.tolist() == expected_ids.tolist(), (field, text)
             assert scores == pytest.approx(expected_scores, rel=1e-5), (field, text)
+
+
+def test_documents_like_one_are_whooshs_more_like_hits(engine):
+    """"Documents like this one": Whoosh's `more_like` key terms, weights and hits, for
+    documents of every language of the corpus."""
+    from kbsearch.index import schema as f
+    from kbsearch.search.similar import key_terms
+
+    by_language: dict[str, list[int]] = {}
+    for docnum in range(engine._cache.size):
+        by_language.setdefault(engine._documents[docnum].metadata["language"], []).append(docnum)
+    assert {"fr", "nl", "de", "en", "ja"} <= set(by_language)
+    for docnum in [d for found in by_language.values() for d in found[:6]]:
+        stored = engine._documents[docnum]
+        body = f.body_field(f.text_suffix(stored.metadata["language"]))
+        expected_terms = engine._searcher.key_terms_from_text(body, stored.text, numterms=12,
+                                                              normalize=False)
+        terms = key_terms(engine._searcher.reader(), engine._lexicon, body, stored.text, 12)
+        assert [w for w, _ in terms] == [w for w, _ in expected_terms]
+        assert [s for _, s in terms] == pytest.approx([s for _, s in expected_terms])
+        expected = [hit.docnum for hit in engine._searcher.more_like(
+            docnum, body, text=stored.text, top=5, numterms=12)]
+        assert engine._sharing_key_terms(docnum, engine._cache.alive, 5) == expected

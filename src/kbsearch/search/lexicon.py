@@ -32,21 +32,30 @@ class Lexicon:
         self._reader = reader
         self._spell_field = spell_field
         self._frequencies: dict[tuple[str, str], int] = {}
+        self._weights: dict[tuple[str, str], float] = {}
         self._by_initial: dict[str, list[str]] | None = None
         self._listed_fields: frozenset[str] = frozenset()
         self._listed = np.zeros(0, dtype=np.int64)  # sorted hashes of (field, term)
 
     def doc_frequency(self, field: str, text: str) -> int:
         """How many documents hold the term (deleted ones included, as Whoosh counts)."""
+        return self._remembered(self._frequencies, self._reader.doc_frequency, field, text)
+
+    def frequency(self, field: str, text: str) -> float:
+        """How often the term occurs in all documents (Whoosh's collection frequency, what
+        key-term weighting compares a text with)."""
+        return self._remembered(self._weights, self._reader.frequency, field, text)
+
+    def _remembered(self, memory: dict, read, field: str, text: str):
         key = (field, text)
-        found = self._frequencies.get(key)
+        found = memory.get(key)
         if found is not None:
             return found
         if field in self._listed_fields and not self._listed_has(hash(key)):
             return 0
-        if len(self._frequencies) >= REMEMBERED:
-            self._frequencies.clear()
-        found = self._frequencies[key] = self._reader.doc_frequency(field, text)
+        if len(memory) >= REMEMBERED:
+            memory.clear()
+        found = memory[key] = read(field, text)
         return found
 
     def list_terms(self, fields: Iterable[str]) -> Counter[tuple[str, str]]:
