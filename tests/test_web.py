@@ -229,6 +229,22 @@ def test_the_document_page_shows_text_metadata_source_and_related(client):
     assert "Related documents" in html
 
 
+def test_dates_are_written_in_the_interface_language(client):
+    hit = api(client, "search", q="Nagakute")["hits"][0]
+    year, month, day = (int(part) for part in hit["date"].split("-"))
+    months = {"en": ["January", "February", "March", "April", "May", "June", "July",
+                     "August", "September", "October", "November", "December"],
+              "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                     "septembre", "octobre", "novembre", "décembre"],
+              "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli",
+                     "augustus", "september", "oktober", "november", "december"]}
+    for locale, names in months.items():
+        html = client.get(f"/documents/{hit['id']}?ui={locale}").get_data(as_text=True)
+        written = f"{names[month - 1]} {day}, {year}" if locale == "en" else \
+            f"{day} {names[month - 1]} {year}"
+        assert written in html, locale
+
+
 def test_document_text_is_escaped(corpus_index, tmp_path):
     from kbsearch.index.store import build_index
     from kbsearch.web.app import create_app
