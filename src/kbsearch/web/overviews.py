@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import replace
 
 from kbsearch.model import SearchRequest
@@ -20,14 +21,16 @@ UPCOMING_EVENTS = 10
 PAGE = 100  # the largest page the engine serves
 
 
-def _all_hits(engine: EngineView, request: SearchRequest) -> list[dict]:
-    """Every hit of a search, page after page."""
-    hits, page = [], 1
+def _all_hits(engine: EngineView, request: SearchRequest) -> Iterator[dict]:
+    """Every hit of a search, page after page, read as the caller goes: a caller that stops
+    early reads no more pages, and one that looks each hit's document up finds it among the
+    engine's recently read ones."""
+    page = 1
     while True:
         result = engine.search(replace(request, page=page, page_size=PAGE))
-        hits += [hit_to_json(h) for h in result.hits]
+        yield from (hit_to_json(h) for h in result.hits)
         if page * PAGE >= result.total:
-            return hits
+            return
         page += 1
 
 
@@ -49,15 +52,11 @@ def country_overview(engine: EngineView, code: str, locale: str,
     everything = engine.search(SearchRequest(countries=(code,), locale=locale, page_size=1,
                                              with_snippets=False))
     plain = {"locale": locale, "with_facets": False, "with_snippets": False}
-    sheets = _all_hits(engine, SearchRequest(countries=(code,), types=("factsheet",),
-                                             sort="newest", **plain))
-    agency = next((s for s in sheets if not s["reference"] and s["countries"][:1] == [code]),
-                  None)
-    reference = next((s for s in sheets if s["reference"]), None)
+    agency, reference = _newest_sheets(engine, code, plain)
     news = engine.search(SearchRequest(countries=(code,), types=("news",), sort="newest",
                                        page_size=LATEST_NEWS, **plain))
-    missions = _all_hits(engine, SearchRequest(countries=(code,), types=("mission",),
-                                               sort="newest", **plain))
+    missions = list(_all_hits(engine, SearchRequest(countries=(code,), types=("mission",),
+                                                    sort="newest", **plain)))
     events = engine.search(SearchRequest(countries=(code,), types=("event",), date_from=today,
                                          sort="oldest", page_size=UPCOMING_EVENTS, **plain))
     return {
@@ -71,6 +70,21 @@ def country_overview(engine: EngineView, code: str, locale: str,
         "events": [hit_to_json(h) for h in events.hits],
         "sectors": [facet_value_to_json(v) for v in everything.facets["sector"]],
     }
+
+
+def _newest_sheets(engine: EngineView, code: str, plain: dict) -> tuple[dict | None, ...]:
+    """The newest fact sheet of the agency's about the country (its first country), and the
+    newest reference sheet; reading only as many sheets as it takes to find both."""
+    agency = reference = None
+    for sheet in _all_hits(engine, SearchRequest(countries=(code,), types=("factsheet",),
+                                                 sort="newest", **plain)):
+        if sheet["reference"]:
+            reference = reference or sheet
+        elif sheet["countries"][:1] == [code]:
+            agency = agency or sheet
+        if agency and reference:
+            break
+    return agency, reference
 
 
 def _sheet(engine: EngineView, hit: dict | None) -> dict | None:
@@ -103,10 +117,11 @@ def missions(engine: EngineView, locale: str, countries: tuple[str, ...] = (),
     request = SearchRequest(types=("mission",), countries=countries, sectors=sectors,
                             sort="newest", locale=locale, with_snippets=False)
     facets = engine.search(replace(request, page_size=1)).facets
-    hits = _all_hits(engine, replace(request, with_facets=False))
-    for hit in hits:
+    hits = []
+    for hit in _all_hits(engine, replace(request, with_facets=False)):
         hit["companies"] = (engine.document(hit["id"]) or {}).get("companies", [])
         hit["destination"] = [facet_label("country", c, locale) for c in hit["countries"]]
+        hits.append(hit)
     return {"total": len(hits), "years": by_year(hits),
             "facets": {name: [facet_value_to_json(v) for v in facets[name]]
                        for name in ("country", "sector")}}
