@@ -217,6 +217,31 @@ def test_missions_are_a_timeline_filterable_by_country_and_sector(client):
     assert "Maroc" in html and "2019" in html
 
 
+def test_missions_come_a_page_at_a_time_newest_first(client, monkeypatch):
+    from kbsearch.web import overviews
+    everything = api(client, "missions")
+    monkeypatch.setattr(overviews, "MISSIONS_PAGE", 2)
+    pages = [api(client, "missions", page=n) for n in range(1, everything["total"] // 2 + 2)]
+    assert {p["pages"] for p in pages} == {-(-everything["total"] // 2)}
+    listed = [m["id"] for p in pages for g in p["years"] for m in g["items"]]
+    assert listed == [m["id"] for g in everything["years"] for m in g["items"]]
+    monkeypatch.setattr(overviews, "MISSIONS_PAGE", 1)
+    html = client.get("/missions?country=MA&ui=en").get_data(as_text=True)
+    assert 'href="/missions?page=2&amp;country=MA" rel="next"' in html  # filters kept
+
+
+def test_a_country_page_lists_its_latest_missions_and_links_to_all(client, monkeypatch):
+    from kbsearch.web import overviews
+    every = api(client, "missions", country="MA")
+    monkeypatch.setattr(overviews, "COUNTRY_MISSIONS", 1)
+    overview = api(client, "countries/MA")
+    latest = [m["id"] for g in overview["missions"] for m in g["items"]]
+    assert latest == [every["years"][0]["items"][0]["id"]]
+    assert overview["missions_total"] == every["total"] > 1
+    html = client.get("/countries/MA?ui=en").get_data(as_text=True)
+    assert f'<a href="/missions?country=MA">All · {every["total"]} missions</a>' in html
+
+
 def test_the_sectors_index_links_each_sector_to_its_search(client):
     sectors = client.get("/sectors?ui=en").get_data(as_text=True)
     assert sectors.count('href="/search?sector=') == 16

@@ -52,7 +52,8 @@ def country(code: str):
 def missions():
     locale = select_locale()
     wanted = adapter.parse_search(request.args, locale)
-    return jsonify(overviews.missions(get_engine(), locale, wanted.countries, wanted.sectors))
+    return jsonify(overviews.missions(get_engine(), locale, wanted.countries, wanted.sectors,
+                                      wanted.page))
 
 
 @bp.get("/suggest")

@@ -82,12 +82,14 @@ SCHEMAS = {
         "reference": {"oneOf": [_ref("Sheet"), {"type": "null"}],
                       "description": "the World Factbook reference sheet"},
         "news": {"type": "array", "items": _ref("Hit")},
-        "missions": _year_groups("Hit"),
+        "missions": {**_year_groups("Hit"), "description": "the latest ones"},
+        "missions_total": {"type": "integer", "description": "all the country's missions"},
         "events": {"type": "array", "items": _ref("Hit"), "description": "upcoming"},
         "sectors": {"type": "array", "items": _ref("FacetCount")},
     }),
     "Missions": _object({
-        "total": {"type": "integer"}, "years": _year_groups("MissionItem"),
+        "total": {"type": "integer"}, "page": {"type": "integer"},
+        "pages": {"type": "integer"}, "years": _year_groups("MissionItem"),
         "facets": _object({"country": {"type": "array", "items": _ref("FacetCount")},
                            "sector": {"type": "array", "items": _ref("FacetCount")}}),
     }),
@@ -113,6 +115,8 @@ FILTERS = [
     _param("country", "ISO 3166 code or name; repeat for several (OR)", STRINGS),
     _param("sector", "sector slug or name; repeatable", STRINGS),
 ]
+PAGE = _param("page", f"page number, from 1; page × size at most {MAX_RESULT_DEPTH}",
+              {"type": "integer", "minimum": 1, "maximum": MAX_PAGE})
 SEARCH_PARAMS = [
     _param("q", "words, \"phrases\", -exclusions, OR, country:JP … (at most "
            f"{MAX_QUERY_WORDS} words)", {"type": "string", "maxLength": MAX_QUERY_CHARS}),
@@ -122,8 +126,7 @@ SEARCH_PARAMS = [
     _param("from", "from this date (YYYY-MM-DD or YYYY), inclusive", {"type": "string"}),
     _param("to", "up to this date (YYYY-MM-DD or YYYY), inclusive", {"type": "string"}),
     _param("sort", "order of the hits", {"enum": list(SORTS)}),
-    _param("page", f"page number, from 1; page × size at most {MAX_RESULT_DEPTH}",
-           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+    PAGE,
     _param("size", "hits per page", {"type": "integer", "minimum": 1,
                                      "maximum": MAX_PAGE_SIZE}),
     UI,
@@ -156,7 +159,8 @@ def build_spec() -> dict:
                 "A country's figures, news, missions, events and sectors", "CountryOverview",
                 [_param("code", "ISO 3166 alpha-2 code", {"type": "string"}, "path"), UI],
                 not_found=True),
-            "/api/missions": _get("Missions by year", "Missions", [*FILTERS, UI]),
+            "/api/missions": _get("Missions by year, newest first, a page at a time",
+                                  "Missions", [*FILTERS, PAGE, UI]),
             "/api/suggest": _get("Completions of what the user is typing", "Suggestions",
                                  [_param("q", "the prefix typed", {"type": "string"}),
                                   _param("limit", "how many", {"type": "integer",

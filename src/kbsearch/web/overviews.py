@@ -18,13 +18,17 @@ from kbsearch.web.state import EngineView
 
 LATEST_NEWS = 5
 UPCOMING_EVENTS = 10
+# A country page lists its latest missions and links to all of them; the missions page shows
+# them a page at a time. (At 100,000 documents a country can have thousands: listing them all
+# took seconds a page.)
+COUNTRY_MISSIONS = 20
+MISSIONS_PAGE = 100
 PAGE = 100  # the largest page the engine serves
 
 
 def _all_hits(engine: EngineView, request: SearchRequest) -> Iterator[dict]:
     """Every hit of a search, page after page, read as the caller goes: a caller that stops
-    early reads no more pages, and one that looks each hit's document up finds it among the
-    engine's recently read ones."""
+    early reads no more pages."""
     page = 1
     while True:
         result = engine.search(replace(request, page=page, page_size=PAGE))
@@ -55,8 +59,8 @@ def country_overview(engine: EngineView, code: str, locale: str,
     agency, reference = _newest_sheets(engine, code, plain)
     news = engine.search(SearchRequest(countries=(code,), types=("news",), sort="newest",
                                        page_size=LATEST_NEWS, **plain))
-    missions = list(_all_hits(engine, SearchRequest(countries=(code,), types=("mission",),
-                                                    sort="newest", **plain)))
+    missions = engine.search(SearchRequest(countries=(code,), types=("mission",),
+                                           sort="newest", page_size=COUNTRY_MISSIONS, **plain))
     events = engine.search(SearchRequest(countries=(code,), types=("event",), date_from=today,
                                          sort="oldest", page_size=UPCOMING_EVENTS, **plain))
     return {
@@ -66,7 +70,8 @@ def country_overview(engine: EngineView, code: str, locale: str,
         "factsheet": _sheet(engine, agency),
         "reference": _sheet(engine, reference),
         "news": [hit_to_json(h) for h in news.hits],
-        "missions": by_year(missions),
+        "missions": by_year([hit_to_json(h) for h in missions.hits]),
+        "missions_total": missions.total,
         "events": [hit_to_json(h) for h in events.hits],
         "sectors": [facet_value_to_json(v) for v in everything.facets["sector"]],
     }
@@ -111,19 +116,19 @@ def by_year(hits: list[dict]) -> list[dict]:
 
 
 def missions(engine: EngineView, locale: str, countries: tuple[str, ...] = (),
-             sectors: tuple[str, ...] = ()) -> dict:
-    """Every mission, by year, with its destination, dates, sectors and companies, and the
-    country and sector facets to narrow them."""
+             sectors: tuple[str, ...] = (), page: int = 1) -> dict:
+    """One page of the missions, newest first, by year, with their destination, dates,
+    sectors and companies; their number, and the country and sector facets to narrow them."""
     request = SearchRequest(types=("mission",), countries=countries, sectors=sectors,
                             sort="newest", locale=locale, with_snippets=False)
-    facets = engine.search(replace(request, page_size=1)).facets
-    hits = []
-    for hit in _all_hits(engine, replace(request, with_facets=False)):
+    found = engine.search(replace(request, page=page, page_size=MISSIONS_PAGE))
+    hits = [hit_to_json(h) for h in found.hits]
+    for hit in hits:
         hit["companies"] = (engine.document(hit["id"]) or {}).get("companies", [])
         hit["destination"] = [facet_label("country", c, locale) for c in hit["countries"]]
-        hits.append(hit)
-    return {"total": len(hits), "years": by_year(hits),
-            "facets": {name: [facet_value_to_json(v) for v in facets[name]]
+    return {"total": found.total, "page": page,
+            "pages": max(1, -(-found.total // MISSIONS_PAGE)), "years": by_year(hits),
+            "facets": {name: [facet_value_to_json(v) for v in found.facets[name]]
                        for name in ("country", "sector")}}
 
 

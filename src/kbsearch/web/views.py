@@ -67,7 +67,8 @@ def country(code: str):
 def missions():
     locale = select_locale()
     wanted = adapter.parse_search(request.args, locale)
-    data = overviews.missions(get_engine(), locale, wanted.countries, wanted.sectors)
+    data = overviews.missions(get_engine(), locale, wanted.countries, wanted.sectors,
+                              wanted.page)
     return render_template("missions.html", data=data, request_=wanted)
 
 
