@@ -25,7 +25,8 @@ from kbsearch.search import facets as fc
 from kbsearch.search.completion import Suggestion, TitleIndex, complete
 from kbsearch.search.documents import StoredDocuments
 from kbsearch.search.lexicon import Lexicon
-from kbsearch.search.query import ParsedQuery, QueryBuilder, parse_query, with_corrections
+from kbsearch.search.query import (ParsedQuery, QueryBuilder, parse_query, prepare_concepts,
+                                   with_corrections)
 from kbsearch.search.similar import key_terms
 from kbsearch.search.snippets import TermFinder, prepare_snippets, snippet
 from kbsearch.search.vectors import VectorScorer
@@ -100,10 +101,11 @@ class SearchEngine:
 
     def warm(self) -> int:
         """Read ahead the postings of the commonest words (see VectorScorer.warm), the typo
-        dictionary and the snippet tables: servers do it before a new index generation takes
-        its first search."""
+        dictionary, the snippet tables and the concept vocabularies: servers do it before a
+        new index generation takes its first search."""
         with self._lock:
             prepare_snippets()
+            prepare_concepts()
             self._lexicon.words_by_initial()
             terms = self._lexicon.list_terms([*self._builder.text_fields, f.COMPOUND])
             return self._scorer.warm(terms)

@@ -153,6 +153,15 @@ def _combine(items: list[tuple[str, Clause | None]], parsed: ParsedQuery) -> Non
             parsed.must.append(clause)
 
 
+def prepare_concepts() -> None:
+    """Build the vocabularies query words are matched against (country, sector and region
+    names in every language, from Babel's data: about half a second), so that no search
+    waits for them: servers call it while warming."""
+    countries.matcher()
+    sectors.matcher()
+    regions.matcher()
+
+
 def recognise_concepts(clauses: list[Clause]) -> list[Clause]:
     """Single-word clauses that name a concept, alone or together (`car industry`), become
     one clause met by those words or by the concept's tag."""

@@ -27,18 +27,22 @@ class Server(BaseApplication):
         return create_app(self.app_config)
 
 
-def _open_engine(worker) -> None:
-    """gunicorn's post_worker_init hook: the engine, ready before the first request."""
+def _prepare_worker(worker) -> None:
+    """gunicorn's post_worker_init hook: the engine and the page templates, ready before the
+    first request (compiling the templates took a first page view over 100 ms)."""
+    app = worker.wsgi
     try:
-        with worker.wsgi.app_context():
+        with app.app_context():
             open_engine()
     except KbsearchError as exc:  # requests will answer 503 with the same message
         worker.log.error("%s", exc)
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
 
 
 def serve(index_dir: str, host: str, port: int, workers: int) -> None:
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "sync",
                "timeout": 60, "graceful_timeout": 10, "accesslog": "-",
                "access_log_format": '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
-               "post_worker_init": _open_engine}
+               "post_worker_init": _prepare_worker}
     Server({"INDEX_DIR": index_dir}, options).run()
