@@ -19,7 +19,7 @@ from pathlib import Path
 from kbsearch.errors import IngestError
 from kbsearch.ingest.extract import extract
 from kbsearch.ingest.files import iter_files
-from kbsearch.ingest.readers import read_file
+from kbsearch.ingest.readers import read_content
 from kbsearch.model import Document
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -37,8 +37,8 @@ class Outcome:
 def process_file(path: Path, source: str) -> Outcome:
     """Read and extract one file; never raises for a bad file."""
     try:
-        raw = read_file(path, source)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        raw, data = read_content(path, source)
+        digest = hashlib.sha256(data).hexdigest()
         return Outcome(source, document=extract(raw, content_hash=digest))
     except IngestError as exc:
         return Outcome(source, error=exc.reason)

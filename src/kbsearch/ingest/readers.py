@@ -34,6 +34,11 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r
 
 def read_file(path: Path, source: str) -> RawDocument:
     """Read `path` (shown to users as `source`) with the reader its extension names."""
+    return read_content(path, source)[0]
+
+
+def read_content(path: Path, source: str) -> tuple[RawDocument, bytes]:
+    """What `read_file` reads, with the file's bytes (which indexing hashes)."""
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         supported = ", ".join(sorted(FORMATS))
@@ -41,7 +46,7 @@ def read_file(path: Path, source: str) -> RawDocument:
                                   f"(supported: {supported})")
     data = _read_bytes(path, source)
     try:
-        return READERS[fmt](data, source)
+        return READERS[fmt](data, source), data
     except (ValueError, RecursionError) as exc:
         # Malformed content a reader gave up on, reported like any other unreadable file.
         raise IngestError(source, f"could not be read as {fmt}: {exc}") from exc
