@@ -122,6 +122,47 @@ def test_facet_counts_equal_brute_force_counts(engine, corpus_documents, selecti
         assert shown == counts, facet
 
 
+def test_a_countrys_fact_sheets_are_the_newest_of_each_origin(engine, corpus_documents):
+    sheets = [d for d in corpus_documents.values() if d["type"] == "factsheet"]
+    countries = {code for sheet in sheets for code in sheet["countries"]}
+    assert len(countries) > 10
+    for code in sorted(countries):
+        about = [d for d in sheets if code in d["countries"]]
+        agency = [d for d in about if not d["reference"] and d["countries"][0] == code]
+        reference = [d for d in about if d["reference"]]
+        found = engine.country_fact_sheets(code)
+        for hit, candidates in zip(found, (agency, reference)):
+            if not candidates:
+                assert hit is None, code
+                continue
+            newest = max(d["date"] or "" for d in candidates)
+            assert hit.id in {d["id"] for d in candidates}, code
+            assert (hit.date.isoformat() if hit.date else "") == newest, code
+    # Both kinds of answer occur: countries with and without sheets of each origin.
+    answers = [engine.country_fact_sheets(code) for code in countries]
+    assert {(agency is None, reference is None) for agency, reference in answers} >= \
+        {(False, False), (True, False)}
+
+
+def test_a_sheet_mentioning_a_country_second_is_not_that_countrys_sheet(tmp_path):
+    from kbsearch.index.store import build_index
+    from kbsearch.search.engine import SearchEngine
+    sheets = {"japon.md": ("2024-05-01", "Japon, Corée"), "coree.md": ("2020-01-01", "Corée"),
+              "japon-ancien.md": ("2019-01-01", "Japon")}
+    for name, (day, countries) in sheets.items():
+        (tmp_path / "kb").mkdir(exist_ok=True)
+        (tmp_path / "kb" / name).write_text(
+            f"---\ntitle: Fiche {name}\ntype: factsheet\ndate: {day}\ncountries: {countries}\n"
+            f"---\nChiffres clés du pays, commerce extérieur et investissements.\n",
+            encoding="utf-8")
+    build_index([tmp_path / "kb"], tmp_path / "index")
+    with SearchEngine(tmp_path / "index") as engine:
+        assert engine.country_fact_sheets("KR")[0].source == "coree.md"
+        assert engine.country_fact_sheets("JP")[0].source == "japon.md"
+        assert engine.country_fact_sheets("JP")[1] is None
+        assert engine.country_fact_sheets("CN") == (None, None)
+
+
 def test_facet_counts_with_a_query_match_brute_force_over_its_matches(engine, corpus_documents):
     everything = build_request("mission", size=100)
     matched = [corpus_documents[h.id] for h in engine.search(everything).hits]

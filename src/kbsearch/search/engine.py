@@ -284,6 +284,22 @@ class SearchEngine:
             out[name] = tuple(items)
         return out
 
+    def country_fact_sheets(self, country: str,
+                            staff: bool = False) -> tuple[Hit | None, Hit | None]:
+        """The newest fact sheet of the agency's mainly about `country` (its first country),
+        and the newest reference sheet about it. Found with the facet arrays: going through
+        a country's fact sheets a page at a time took 0.3 s for the busiest countries at
+        100,000 documents."""
+        with self._lock:
+            cache = self._cache
+            sheets = cache.visible(staff) & cache.selection_mask("type", ("factsheet",)) & \
+                cache.selection_mask("country", (country,))
+            agency = sheets & ~cache.reference & cache.first_value_mask("country", country)
+            newest = SearchRequest(sort="newest", page_size=1)
+            found = [self._order(mask, None, newest) for mask in (agency, sheets & cache.reference)]
+            return tuple(self._hit(first[0][0], 0.0, None) if first else None
+                         for first in found)
+
     # --- documents, neighbours, completion --------------------------------------------------
 
     def document(self, doc_id: str, staff: bool = False) -> dict | None:

@@ -161,6 +161,18 @@ class FacetCache:
         wanted = [i for i, v in enumerate(cache.values) if v in selected]
         return np.isin(cache.of_doc, wanted)
 
+    def first_value_mask(self, facet: str, value: str) -> np.ndarray:
+        """Documents whose first value of the multi-valued `facet` is `value`: the country
+        a document is mainly about comes first."""
+        cache = self.multi[facet]
+        mask = np.zeros(self.size, dtype=bool)
+        if value not in cache.values:
+            return mask
+        begins, ends = cache.starts[:-1], cache.starts[1:]
+        holding = np.flatnonzero(ends > begins)
+        mask[holding] = cache.pair_values[begins[holding]] == cache.values.index(value)
+        return mask
+
     def date_mask(self, start: dt.date | None, end: dt.date | None) -> np.ndarray | None:
         """Documents whose meaningful date is within [start, end]; undated ones are out."""
         if start is None and end is None:

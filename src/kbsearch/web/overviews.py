@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import replace
 
 from kbsearch.model import SearchRequest
@@ -23,19 +22,6 @@ UPCOMING_EVENTS = 10
 # took seconds a page.)
 COUNTRY_MISSIONS = 20
 MISSIONS_PAGE = 100
-PAGE = 100  # the largest page the engine serves
-
-
-def _all_hits(engine: EngineView, request: SearchRequest) -> Iterator[dict]:
-    """Every hit of a search, page after page, read as the caller goes: a caller that stops
-    early reads no more pages."""
-    page = 1
-    while True:
-        result = engine.search(replace(request, page=page, page_size=PAGE))
-        yield from (hit_to_json(h) for h in result.hits)
-        if page * PAGE >= result.total:
-            return
-        page += 1
 
 
 def countries_index(engine: EngineView, locale: str) -> list[dict]:
@@ -56,7 +42,7 @@ def country_overview(engine: EngineView, code: str, locale: str,
     everything = engine.search(SearchRequest(countries=(code,), locale=locale, page_size=1,
                                              with_snippets=False))
     plain = {"locale": locale, "with_facets": False, "with_snippets": False}
-    agency, reference = _newest_sheets(engine, code, plain)
+    agency, reference = (hit_to_json(h) if h else None for h in engine.country_fact_sheets(code))
     news = engine.search(SearchRequest(countries=(code,), types=("news",), sort="newest",
                                        page_size=LATEST_NEWS, **plain))
     missions = engine.search(SearchRequest(countries=(code,), types=("mission",),
@@ -75,21 +61,6 @@ def country_overview(engine: EngineView, code: str, locale: str,
         "events": [hit_to_json(h) for h in events.hits],
         "sectors": [facet_value_to_json(v) for v in everything.facets["sector"]],
     }
-
-
-def _newest_sheets(engine: EngineView, code: str, plain: dict) -> tuple[dict | None, ...]:
-    """The newest fact sheet of the agency's about the country (its first country), and the
-    newest reference sheet; reading only as many sheets as it takes to find both."""
-    agency = reference = None
-    for sheet in _all_hits(engine, SearchRequest(countries=(code,), types=("factsheet",),
-                                                 sort="newest", **plain)):
-        if sheet["reference"]:
-            reference = reference or sheet
-        elif sheet["countries"][:1] == [code]:
-            agency = agency or sheet
-        if agency and reference:
-            break
-    return agency, reference
 
 
 def _sheet(engine: EngineView, hit: dict | None) -> dict | None:

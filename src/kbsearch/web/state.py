@@ -96,6 +96,9 @@ class EngineView:
     def more_like_this(self, doc_id: str, limit: int = 5) -> list[Hit]:
         return self._engine.more_like_this(doc_id, limit, staff=self.staff)
 
+    def country_fact_sheets(self, country: str) -> tuple[Hit | None, Hit | None]:
+        return self._engine.country_fact_sheets(country, staff=self.staff)
+
     def suggest(self, prefix: str, locale: str = "en", limit: int = 8) -> list[Suggestion]:
         return self._engine.suggest(prefix, locale, limit, staff=self.staff)
 
