@@ -228,6 +228,34 @@ def test_more_like_this_and_document(engine):
     assert engine.document("no-such-id") is None
 
 
+def meaningful_day(doc) -> str:
+    """The day a date filter and the newest-first order go by (see index.fields)."""
+    if doc["type"] in ("event", "mission") and doc.get("event_start"):
+        return doc["event_start"]
+    return doc["date"] or ""
+
+
+def test_documents_like_one_go_on_with_those_sharing_most_countries_and_sectors(
+        engine, corpus_documents):
+    # Key terms are searched in the document's own language: documents in other languages
+    # are related only by countries and sectors, the most shared first, then the newest.
+    doc = next(d for d in corpus_documents.values()
+               if d["language"] == "fr" and len(d["countries"]) + len(d["sectors"]) >= 3)
+    concepts = {*doc["countries"], *doc["sectors"]}
+
+    def shared(other):
+        return len(concepts & {*other["countries"], *other["sectors"]})
+
+    related = [corpus_documents[h.id] for h in
+               engine.more_like_this(doc["id"], limit=len(corpus_documents))]
+    others = [d for d in related if d["language"] != "fr"]
+    expected = [d for d in corpus_documents.values() if d["language"] != "fr" and shared(d)]
+    assert len(others) == len(expected) > 5
+    keys = [(shared(d), meaningful_day(d)) for d in others]
+    assert [k[0] for k in keys] == sorted((k[0] for k in keys), reverse=True)
+    assert all(a[1] >= b[1] for a, b in zip(keys, keys[1:]) if a[0] == b[0])
+
+
 @pytest.mark.parametrize("prefix, kind, value", [("jap", "country", "JP"),
                                                   ("Marok", "country", "MA"),
                                                   ("fahrz", "sector", "automotive"),

@@ -320,7 +320,8 @@ class SearchEngine:
                 return []
             visible = self._cache.visible(staff)
             found = self._sharing_key_terms(docnum, visible, limit)
-            for other in self._sharing_concepts(docnum, visible):
+            # Enough to fill the list whatever it already holds, and this document.
+            for other in self._sharing_concepts(docnum, visible, 2 * limit + 1):
                 if len(found) >= limit:
                     break
                 if other not in found and other != docnum:
@@ -345,17 +346,20 @@ class SearchEngine:
         best = np.lexsort((candidates, -scores[candidates]))[:limit]  # ties: Whoosh's order
         return [int(d) for d in candidates[best]]
 
-    def _sharing_concepts(self, docnum: int, visible: np.ndarray) -> list[int]:
-        """Documents ranked by how many countries and sectors they share with `docnum`."""
-        shared = np.zeros(self._cache.size, dtype=np.int32)
-        for cache in self._cache.multi.values():
-            mine = cache.pair_values[cache.pair_docs == docnum]
-            hits = cache.pair_docs[np.isin(cache.pair_values, mine)]
-            np.add.at(shared, hits, 1)
+    def _sharing_concepts(self, docnum: int, visible: np.ndarray, wanted: int) -> list[int]:
+        """The `wanted` documents sharing the most countries and sectors with `docnum`, the
+        newest first among equals. Each value's documents are a remembered selection mask: a
+        document page summed them over every (document, value) pair, 50 ms at 100,000
+        documents."""
+        cache = self._cache
+        shared = np.zeros(cache.size, dtype=np.int32)
+        for name, facet in cache.multi.items():
+            for value in facet.values_of(np.array([docnum])):
+                shared += cache.selection_mask(name, (facet.values[value],))
         shared[~visible] = 0
         candidates = np.flatnonzero(shared)
-        order = np.lexsort((-self._cache.day[candidates], -shared[candidates]))
-        return [int(d) for d in candidates[order]]
+        order = np.lexsort((-cache.day[candidates], -shared[candidates]))[:wanted]
+        return candidates[order].tolist()
 
     def suggest(self, prefix: str, locale: str = "en", limit: int = 8,
                 staff: bool = False) -> list[Suggestion]:
