@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kbsearch.index.store import build_index
 from kbsearch.model import SearchRequest
+from kbsearch.search.engine import SearchEngine
 from kbsearch.search.request import build_request
 
 
@@ -145,12 +147,10 @@ def test_a_countrys_fact_sheets_are_the_newest_of_each_origin(engine, corpus_doc
 
 
 def test_a_sheet_mentioning_a_country_second_is_not_that_countrys_sheet(tmp_path):
-    from kbsearch.index.store import build_index
-    from kbsearch.search.engine import SearchEngine
     sheets = {"japon.md": ("2024-05-01", "Japon, Corée"), "coree.md": ("2020-01-01", "Corée"),
               "japon-ancien.md": ("2019-01-01", "Japon")}
+    (tmp_path / "kb").mkdir()
     for name, (day, countries) in sheets.items():
-        (tmp_path / "kb").mkdir(exist_ok=True)
         (tmp_path / "kb" / name).write_text(
             f"---\ntitle: Fiche {name}\ntype: factsheet\ndate: {day}\ncountries: {countries}\n"
             f"---\nChiffres clés du pays, commerce extérieur et investissements.\n",
