@@ -30,9 +30,12 @@ def test_and_requires_every_part(engine):
 
 
 def test_block_reads_equal_whoosh_across_segments_and_deletions(tmp_path):
-    """Postings read a block at a time give Whoosh's documents and scores, also when an update
-    left several segments and deleted documents behind."""
+    """Postings read a block at a time give Whoosh's documents and scores in fields of every
+    postings format (positions, frequencies, existence), also when an update left several
+    segments and deleted documents behind."""
     import shutil
+
+    from whoosh.formats import Existence, Frequency, Positions
 
     from kbsearch.index import schema as f
     from kbsearch.index.store import build_index, open_index
@@ -52,9 +55,14 @@ def test_block_reads_equal_whoosh_across_segments_and_deletions(tmp_path):
     with open_index(index_dir).searcher() as searcher:
         assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
         reader = PostingsReader(searcher)
-        terms = [(field, text) for field in (f.body_field("fr"), f.title_field("fr"))
+        fields = [name for name in (f.body_field("fr"), f.title_field("fr"), f.body_field("en"),
+                                    f.COMPOUND, f.SPELL, f.COUNTRY)
+                  if list(searcher.lexicon(name))]
+        assert {type(searcher.schema[name].format) for name in fields} == \
+            {Positions, Frequency, Existence}
+        terms = [(field, text) for field in fields
                  for text in list(searcher.lexicon(field))[::7]]
-        assert len(terms) > 100
+        assert len(terms) > 300
         for field, text in terms:
             text = text.decode("utf-8")
             ids, scores = reader.read(field, text)

@@ -13,6 +13,9 @@ version provides; any other matcher or weighting falls back to Whoosh's per-post
 
 from __future__ import annotations
 
+import pickle
+import zlib
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec import whoosh3
@@ -23,6 +26,10 @@ from whoosh.util.numeric import byte_to_length
 # Whoosh keeps a field's length per document as one byte; this decodes all 256 at once.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
+# How protocol 2 pickles the first bytes object of a stream (see _ids_and_weights), and the
+# opcodes that close a stream cut after two items: TUPLE2, STOP.
+_FIRST_BYTES_OPCODES = (b"c_codecs\nencode\n", b"c__builtin__\nbytes\n")
+_CLOSE_PAIR = b"\x86."
 
 
 class PostingsReader:
@@ -89,8 +96,7 @@ class PostingsReader:
 
 def _block(matcher) -> tuple[np.ndarray, np.ndarray]:
     """The current block's document numbers and weights, decoded as arrays."""
-    matcher._read_data()
-    raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+    raw_ids, raw_weights = _ids_and_weights(matcher)
     ids = np.asarray(raw_ids, dtype=np.int32)
     if not matcher._byteids:  # stored as gaps between document numbers
         ids = np.cumsum(ids, dtype=np.int32)
@@ -100,6 +106,31 @@ def _block(matcher) -> tuple[np.ndarray, np.ndarray]:
     else:
         weights = np.asarray(raw_weights, dtype=np.float32)
     return ids, weights
+
+
+def _ids_and_weights(matcher) -> tuple:
+    """The current block's minified ids and weights, without its values.
+
+    Whoosh pickles a block as (ids, weights, values) with protocol 2, where each posting's
+    positions are a bytes object that unpickles through a call of `_codecs.encode`: 90 % of
+    decoding a text field's block, for values scores never use. The values open with the
+    first such call (or `bytes()` for empty ones), a fixed string that the opcodes and binary
+    numbers of ids and weights cannot form, so the stream is cut there and closed as a pair.
+    Fields whose values have a fixed size (frequencies, none) hold one bytes object or None
+    and are unpickled whole, cheaply.
+    """
+    raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
+    if matcher._compression:
+        raw = zlib.decompress(raw)
+    fixed_size = matcher._fixedsize
+    cut = -1
+    if fixed_size is None or fixed_size < 0:
+        cut = min((at for at in map(raw.find, _FIRST_BYTES_OPCODES) if at >= 0), default=-1)
+    if cut < 0:
+        return pickle.loads(raw)[:2]
+    if matcher._blocklength > 3:  # a tuple of more than three items opens with a MARK
+        cut -= 1
+    return pickle.loads(raw[:cut] + _CLOSE_PAIR)
 
 
 def _leaf_lengths(reader, field: str) -> np.ndarray:
