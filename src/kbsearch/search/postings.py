@@ -1,25 +1,30 @@
-"""A term's postings and BM25F scores, read a block at a time into numpy arrays.
+"""A term's postings and BM25F scores, read straight from Whoosh's postings file into numpy
+arrays.
 
 Reading a term through Whoosh's matcher costs several Python calls per posting (id, weight,
 field length, score); at 100,000 documents a common word has tens of thousands of postings and
 its first read dominated a query. Whoosh stores postings in blocks of ids and weights, so here
-each block becomes an array, field lengths come from the length column as one byte array per
-field, and BM25F is computed over whole arrays with the searcher's own statistics — the same
-numbers Whoosh's scorer gives, which a test checks.
+a term's blocks are read in one piece and decoded to arrays (see `_term_postings`), field
+lengths come from the length column as one byte array per field, and BM25F is computed over
+whole arrays with the searcher's own statistics — the same numbers Whoosh's scorer gives,
+which a test checks.
 
-This reads Whoosh's block matcher and length column directly, which the pinned `whoosh3`
-version provides; any other matcher or weighting falls back to Whoosh's per-posting walk.
+This reads Whoosh's postings and length column formats directly, which the pinned `whoosh3`
+version provides; any other weighting or reader falls back to Whoosh's per-posting walk.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import pickle
+import struct
 import zlib
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec import whoosh3
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.reading import CorruptIndexError, SegmentReader, TermNotFound
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -30,6 +35,7 @@ _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
 # opcodes that close a stream cut after two items: TUPLE2, STOP.
 _FIRST_BYTES_OPCODES = (b"c_codecs\nencode\n", b"c__builtin__\nbytes\n")
 _CLOSE_PAIR = b"\x86."
+_BLOCK_LENGTH = struct.Struct("!i")  # whoosh.system's int: a block's length, before it
 
 
 class PostingsReader:
@@ -47,7 +53,7 @@ class PostingsReader:
         if not self._fast:
             return walk(self.searcher, wq.Term(field, text))
         searcher = self.searcher
-        ids, weights = self._blocks(field, text)
+        ids, weights, doc_frequency = self._blocks(field, text)
         if not len(ids):
             return _EMPTY
         if not searcher.schema[field].scorable:  # Whoosh scores such terms by their top weight
@@ -56,33 +62,43 @@ class PostingsReader:
         weighting = searcher.weighting
         b = weighting._field_B.get(field, weighting.B)
         k1 = weighting.K1
-        idf = searcher.idf(field, text)
+        # Whoosh's idf, from the frequency the term look-ups gave (asking the searcher looks
+        # the term up again in every segment).
+        idf = math.log(searcher.doc_count_all() / (doc_frequency + 1)) + 1
         average = searcher.avg_field_length(field) or 1
         lengths = self._field_lengths(field)[ids]
         scores = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average))
         return ids, scores.astype(np.float32)
 
-    def _blocks(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        id_parts, weight_parts = [], []
+    def _blocks(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, int]:
+        """The term's live postings (document numbers, weights), and how many documents hold
+        it, deleted ones included, as Whoosh counts for idf."""
+        id_parts, weight_parts, doc_frequency = [], [], 0
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
             try:  # one look-up of the term per segment: finding it is what a cold read costs
-                matcher = reader._terms.matcher(field, reader._text_to_bytes(field, text),
-                                                reader.schema[field].format)
+                terminfo = reader._terms.term_info(field, reader._text_to_bytes(field, text))
             except TermNotFound:
                 continue
-            deleted = reader.deleted_docs_set
-            while matcher.is_active():
-                ids, weights = _block(matcher)
-                if deleted:
-                    live = ~np.isin(ids, list(deleted))
-                    ids, weights = ids[live], weights[live]
-                id_parts.append(ids + offset)
-                weight_parts.append(weights)
-                matcher._next_block()
+            doc_frequency += terminfo.doc_frequency()
+            if terminfo.is_inlined():
+                ids, weights, _ = terminfo.inlined_postings()
+                ids, weights = np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+            else:
+                fixed_size = reader.schema[field].format.fixed_value_size()
+                position, length = terminfo.extent()
+                if isinstance(length, tuple):  # whoosh3 reads it back as struct.unpack's tuple
+                    (length,) = length
+                ids, weights = _term_postings(reader._terms._postfile, position, length,
+                                              fixed_size)
+            if deleted := reader.deleted_docs_set:
+                live = ~np.isin(ids, list(deleted))
+                ids, weights = ids[live], weights[live]
+            id_parts.append(ids + offset)
+            weight_parts.append(weights)
         if not id_parts:
-            return _EMPTY
-        return np.concatenate(id_parts), np.concatenate(weight_parts)
+            return (*_EMPTY, 0)
+        return np.concatenate(id_parts), np.concatenate(weight_parts), doc_frequency
 
     def _field_lengths(self, field: str) -> np.ndarray:
         """Every document's length in `field`, as Whoosh's scorer sees it."""
@@ -94,22 +110,48 @@ class PostingsReader:
         return lengths
 
 
-def _block(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """The current block's document numbers and weights, decoded as arrays."""
-    raw_ids, raw_weights = _ids_and_weights(matcher)
-    ids = np.asarray(raw_ids, dtype=np.int32)
-    if not matcher._byteids:  # stored as gaps between document numbers
-        ids = np.cumsum(ids, dtype=np.int32)
-    if raw_weights is None or isinstance(raw_weights, float):  # one weight for the block
-        weights = np.full(len(ids), 1.0 if raw_weights is None else raw_weights,
-                          dtype=np.float32)
-    else:
-        weights = np.asarray(raw_weights, dtype=np.float32)
-    return ids, weights
+def _term_postings(postfile, position: int, length: int,
+                   fixed_size: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers and weights in one segment, decoded as arrays.
+
+    The term's blocks lie one after the other, so they are read in one piece and taken apart
+    here: each is a length (negative for the last), its pickled statistics and its pickled,
+    maybe compressed, data. Whoosh's matcher reads them with several small reads and seeks
+    each, which cost more than the data. Ids are gaps from 0 within a block; chaining the
+    blocks' gaps (a block's first id less the previous block's last) makes them one run that
+    a single cumulative sum decodes.
+    """
+    region = postfile.get(position, length)
+    if region[:len(whoosh3.WHOOSH3_HEADER_MAGIC)] != whoosh3.WHOOSH3_HEADER_MAGIC:
+        raise CorruptIndexError(f"bad postings header at offset {position}")
+    stream = io.BytesIO(region)
+    gaps: list[int] = []
+    weights: list[float] = []
+    at, previous_last = len(whoosh3.WHOOSH3_HEADER_MAGIC), 0
+    while at < length:
+        (size,) = _BLOCK_LENGTH.unpack_from(region, at)
+        start, end = at + _BLOCK_LENGTH.size, at + _BLOCK_LENGTH.size + abs(size)
+        stream.seek(start)
+        count, last_id, _, compression, _, _ = pickle.load(stream)
+        data = region[stream.tell():end]
+        block_gaps, block_weights = _ids_and_weights(
+            zlib.decompress(data) if compression else data, count, fixed_size)
+        first = len(gaps)
+        gaps.extend(block_gaps)
+        gaps[first] -= previous_last
+        if block_weights is None or isinstance(block_weights, float):  # one for the block
+            weights.extend([1.0 if block_weights is None else block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        previous_last, at = last_id, end
+        if size < 0:
+            break
+    return (np.cumsum(np.array(gaps, dtype=np.int64)).astype(np.int32),
+            np.array(weights, dtype=np.float32))
 
 
-def _ids_and_weights(matcher) -> tuple:
-    """The current block's minified ids and weights, without its values.
+def _ids_and_weights(data: bytes, count: int, fixed_size: int | None) -> tuple:
+    """A block's minified ids and weights from its pickled `data`, without its values.
 
     Whoosh pickles a block as (ids, weights, values) with protocol 2, where each posting's
     positions are a bytes object that unpickles through a call of `_codecs.encode`: 90 % of
@@ -119,18 +161,14 @@ def _ids_and_weights(matcher) -> tuple:
     Fields whose values have a fixed size (frequencies, none) hold one bytes object or None
     and are unpickled whole, cheaply.
     """
-    raw = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    if matcher._compression:
-        raw = zlib.decompress(raw)
-    fixed_size = matcher._fixedsize
     cut = -1
     if fixed_size is None or fixed_size < 0:
-        cut = min((at for at in map(raw.find, _FIRST_BYTES_OPCODES) if at >= 0), default=-1)
+        cut = min((at for at in map(data.find, _FIRST_BYTES_OPCODES) if at >= 0), default=-1)
     if cut < 0:
-        return pickle.loads(raw)[:2]
-    if matcher._blocklength > 3:  # a tuple of more than three items opens with a MARK
+        return pickle.loads(data)[:2]
+    if count > 3:  # a tuple of more than three items opens with a MARK
         cut -= 1
-    return pickle.loads(raw[:cut] + _CLOSE_PAIR)
+    return pickle.loads(data[:cut] + _CLOSE_PAIR)
 
 
 def _leaf_lengths(reader, field: str) -> np.ndarray:
