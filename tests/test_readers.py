@@ -86,6 +86,8 @@ def test_a_factbook_entry_that_is_not_a_country_is_reported():
 @pytest.mark.parametrize("name, content, reason", [
     ("empty.html", b"", "empty file"),
     ("blank.txt", b"  \n\t\n", "empty file"),
+    ("separator.txt", b"\x1c\n", "empty file"),  # white space to str.strip, not to bytes
+    ("nbsp.txt", "\u00a0\u2003\n".encode(), "empty file"),
     ("image.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     ("doc.docx", b"PK\x03\x04", "unsupported file type '.docx'"),
     ("x.json", b'{"broken": ', "invalid JSON"),
