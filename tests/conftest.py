@@ -1,10 +1,20 @@
-"""Shared fixtures: where the test files live, and a helper to write a file to read back."""
+"""Shared fixtures: where the test files live, and a helper to write a file to read back.
+
+Property tests draw the same examples on every run, so the suite passes or fails the same
+way on every machine; `pytest --hypothesis-profile=explore` draws new ones on each run, to
+look for bugs (a failure found so is then kept as a plain test).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("deterministic", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("deterministic")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent

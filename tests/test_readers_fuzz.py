@@ -16,8 +16,7 @@ HTMLISH = st.lists(st.sampled_from([
 ]), max_size=40).map(b"".join)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=3000), HTMLISH), extension=st.sampled_from(EXTENSIONS))
 def test_readers_raise_nothing_but_a_clear_ingest_error(tmp_path, data, extension):
     path = tmp_path / f"fuzz{extension}"
@@ -30,8 +29,7 @@ def test_readers_raise_nothing_but_a_clear_ingest_error(tmp_path, data, extensio
         assert isinstance(raw.text, str)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=3000), HTMLISH), extension=st.sampled_from(EXTENSIONS))
 def test_processing_a_file_always_yields_a_document_or_a_reason(tmp_path, data, extension):
     path = tmp_path / f"fuzz{extension}"
