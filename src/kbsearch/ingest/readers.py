@@ -149,8 +149,8 @@ def read_markdown(data: bytes, source: str) -> RawDocument:
 
 def read_text(data: bytes, source: str) -> RawDocument:
     lines = _decode_text(data, source).strip().splitlines()
-    if not lines:  # Unicode white space only (no-break spaces, separators), which the bytes
-        raise IngestError(source, "empty file (white space only)")  # check cannot see
+    if not lines:  # Unicode white space only (no-break spaces, separators): not empty bytes
+        raise IngestError(source, "empty file (white space only)")
     title = lines[0].strip()
     body = "\n".join(lines[1:]).strip()
     return RawDocument(source=source, format="text", text=body, title=title)
