@@ -372,10 +372,10 @@ class PhraseMatcher:
             if len(self._judged) + len(unseen) > _REMEMBERED_WORDS:
                 self._judged = set(self._starters)
             self._judged |= unseen
-            self._starters.update(
-                word for word in unseen
-                if word in self._longest_from or word in self._wild_equal
-                or word[:_KEY] in self._wild_prefix or word[-_KEY:] in self._wild_suffix)
+            # A word sharing only a wildcard bucket's key (`des` with `design*`) starts
+            # nothing: judged by the wildcard terms themselves, it is never looked at again.
+            self._starters.update(word for word in unseen
+                                  if word in self._longest_from or self._wild_starting(word))
         starting = distinct & self._starters
         return itertools.compress(itertools.count(), map(starting.__contains__, words))
 
