@@ -92,3 +92,12 @@ def test_a_deeply_nested_page_is_read_completely():
     page = parse_html(b"<html><body>" + b"<div>" * 3000 + b"<p>Texte profond</p>"
                       + b"</div>" * 3000 + b"</body></html>")
     assert page.text == "Texte profond"
+
+
+def test_a_deep_page_with_framework_attributes_and_prefixed_tags_is_read_completely():
+    # Deeper than libxml2 builds trees, with names its trees take but lxml's API refuses.
+    opening = b'<div :class="{open: x}" @click="toggle" x-on:keyup="k"><o:p>'
+    page = parse_html(b"<html><body><h1>Titre</h1>" + opening * 400 + b"<p>Texte profond</p>"
+                      + b"</o:p></div>" * 400 + b"<p>Fin</p></body></html>")
+    assert page.text == "Titre\n\nTexte profond\n\nFin"
+    assert page.heading == "Titre"

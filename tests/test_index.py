@@ -76,7 +76,7 @@ def test_a_run_with_nothing_to_read_leaves_the_readers_unloaded(kb, tmp_path):
               "import kbsearch.cli\n"
               "from kbsearch.index.store import build_index\n"
               f"report = build_index([{str(kb)!r}], Path({str(index_dir)!r}))\n"
-              "heavy = [m for m in ('bs4', 'numpy', 'py3langid') if m in sys.modules]\n"
+              "heavy = [m for m in ('lxml', 'numpy', 'py3langid') if m in sys.modules]\n"
               "print(json.dumps([report.unchanged, heavy]))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)

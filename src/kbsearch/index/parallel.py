@@ -7,7 +7,7 @@ extraction workers to the indexer, then again to Whoosh's segment-writer process
 out in small batches from one queue, so a worker that draws slow files simply takes fewer.
 
 What a worker runs is in `index.worker`. This module does not import it, nor the readers it
-needs (BeautifulSoup, numpy, the language model: over half a second): the run that starts the
+needs (lxml, numpy, the language model: over half a second): the run that starts the
 workers has no use for them, and the workers start that much sooner.
 """
 

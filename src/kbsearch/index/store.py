@@ -158,7 +158,7 @@ def _publish(index_dir: Path, generation: Path, previous: Path | None) -> None:
 
 def _index_here(writer: TermFilingSegmentWriter, jobs: list[parallel.FileJob]):
     """(job, Indexed) for each of a few files, indexed in this process."""
-    # Imported only now: reading and extracting files needs BeautifulSoup, numpy and the
+    # Imported only now: reading and extracting files needs lxml, numpy and the
     # language model, over half a second of imports that a run with nothing to read skips.
     from kbsearch.index.worker import index_file
     for job in jobs:

@@ -2,8 +2,11 @@
 
 A CMS page wraps one article in menus, breadcrumbs, cookie banners, share buttons, sidebars,
 "related articles" blocks and footers. Indexing those would make every page match every menu
-word, so this module keeps only the article: headings, paragraphs, lists and tables. It is the
-only module that imports BeautifulSoup.
+word, so this module keeps only the article: headings, paragraphs, lists and tables.
+
+Pages are parsed by libxml2 through lxml, which builds the tree in C, and the rules below walk
+that tree. (They walked BeautifulSoup's before, whose tree is built in Python: reading a page
+took two to four times as long, with the same text and metadata on every page compared.)
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 import lxml.html
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.builder import ParserRejectedMarkup
 from lxml import etree
 
 from kbsearch.ingest.decode import decode
@@ -83,6 +84,12 @@ _DATE_META = ("article:published_time", "og:published_time", "datepublished", "d
 _DATELINE_WORDS = {"date", "dateline", "published", "pubdate", "byline", "submitted", "posted",
                    "meta", "created", "datum", "publication"}
 _TYPE_META = ("og:type", "article:section", "article:tag")
+_JSON_LD = re.compile("ld\\+json", re.IGNORECASE)
+# Names of our own: the node holding a whole page, and what stays where an element is removed.
+_DOCUMENT, _REMOVED = "kbsearch-document", "kbsearch-removed"
+_ANONYMOUS = "kbsearch-element"  # an element whose name lxml cannot hold
+# How deep libxml2 builds a tree (it drops deeper elements): a page this deep is read again.
+_TREE_DEPTH = 254
 
 
 @dataclass
@@ -111,68 +118,161 @@ def declared_charset(data: bytes) -> str | None:
 def parse_html(data: bytes) -> HtmlPage:
     """Read one page. Raises ValueError when the bytes hold no parsable HTML at all."""
     markup = decode(data, declared_charset(data))
-    try:
-        soup = BeautifulSoup(markup, "lxml")
-    except (ParserRejectedMarkup, AssertionError, RecursionError) as exc:
-        raise ValueError(f"HTML could not be parsed ({exc.__class__.__name__})") from exc
     page = HtmlPage(text="")
-    _read_metadata(soup, page)
-    _read_json_ld(soup, page)
-    prose = sum(len(p.get_text(" ", strip=True)) for p in soup.find_all("p"))
-    _drop_chrome(soup)
-    root = _main_content(soup)
+    document = _parse(markup)
+    json_ld = [_own_string(script) for script in _find_all(document, "script")
+               if _JSON_LD.search(script.get("type") or "")]
+    _silence_unread_text(document)
+    _read_metadata(document, page)
+    _read_json_ld(json_ld, page)
+    prose = sum(len(_text(p, " ", strip=True)) for p in _find_all(document, "p"))
+    _drop_chrome(document)
+    root = _main_content(document)
     text = "\n\n".join(_blocks(root))
     if len(text) < 500 and prose >= 1500 and len(text) < 0.15 * prose:
         # The class heuristics removed the article itself (a wrapper named `with-sidebar`):
         # read the page again, keeping to what elements and roles alone say is chrome.
-        soup = BeautifulSoup(markup, "lxml")
-        _prune(soup.find("html") or soup, _is_structural_chrome)
-        root = _main_content(soup)
+        document = _parse(markup)
+        _silence_unread_text(document)
+        _prune(_html_or(document), _is_structural_chrome)
+        root = _main_content(document)
         text = "\n\n".join(_blocks(root))
     _read_datelines(root, page)
     # The article's heading; some CMSs print it in a title block above the article.
-    page.heading = next(iter(_headings_text(root, "h1") or _headings_text(soup, "h1")), None)
+    page.heading = next(iter(_headings_text(root, "h1") or _headings_text(document, "h1")), None)
     page.text = text
     return page
 
 
 def fragment_text(markup: str) -> str:
-    """The text of trusted markup (rendered Markdown): blocks kept, nothing dropped as chrome.
-
-    Walks lxml's own tree, which libxml2 builds in C: with nothing to judge as chrome there
-    is no need for BeautifulSoup's, whose building cost more than rendering the Markdown.
-    The blocks are those `_blocks` finds in BeautifulSoup's tree of the same markup.
-    """
+    """The text of trusted markup (rendered Markdown): blocks kept, nothing dropped as chrome."""
     try:
-        root = lxml.html.document_fromstring(markup.encode("utf-8"),
-                                             lxml.html.HTMLParser(encoding="utf-8"))
-    except etree.ParserError:  # nothing but whitespace or comments
+        return "\n\n".join(_blocks(_parse(markup)))
+    except ValueError:  # nothing but white space or comments
         return ""
-    collected = _BlockCollector()
-    # libxml2 makes what follows a closing </html> a second root: the document's top level.
-    top = [*root.itersiblings(preceding=True), root, *root.itersiblings()]
-    stack: list[tuple[etree._Element, bool]] = [(node, True) for node in reversed(top)]
-    while stack:
-        node, entering = stack.pop()
-        if entering and isinstance(node.tag, str):
-            if node.tag in _BLOCK:
-                collected.end_block()
-            stack.append((node, False))
-            if node.tag not in _NOT_READ:
-                collected.add(node.text)
-                stack.extend((child, True) for child in reversed(node))
-            continue
-        if node.tag in _BLOCK:
-            collected.end_block()
-        collected.add(node.tail)  # a comment's or instruction's tail is text, itself not
-    return "\n\n".join(collected.blocks())
 
 
-def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
+def _parse(markup: str) -> etree._Element:
+    """The page as one tree under a document node of our own: libxml2 makes what follows a
+    closing </html> a root of its own, and comments before <html> siblings of it."""
+    parser = lxml.html.HTMLParser(recover=True)
+    root = _parsed(parser, markup)
+    # libxml2 builds trees only so deep and drops what lies deeper; parse events have no such
+    # limit. (Only markup with that many tags can be that deep: most pages have far fewer.)
+    if root is not None and markup.count("<") >= _TREE_DEPTH and \
+            root.xpath(f"boolean(//*[count(ancestor::*) >= {_TREE_DEPTH}])"):
+        return _parsed(etree.HTMLParser(target=_EventTree(), recover=True), markup)
+    document = parser.makeelement(_DOCUMENT)
+    if root is not None:  # None: not one element (a doctype, stray end tags)
+        document.extend([*reversed(list(root.itersiblings(preceding=True))), root,
+                         *root.itersiblings()])
+    return document
+
+
+def _parsed(parser: etree.HTMLParser, markup: str):
+    try:
+        parser.feed(markup)
+        return parser.close()
+    except (etree.ParserError, UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"HTML could not be parsed ({exc})") from exc
+
+
+class _EventTree:
+    """A parser target that builds the page under a document node from parse events, for
+    pages deeper than libxml2's trees go. Names lxml cannot hold are left out: a tag such
+    as `o:p` becomes an anonymous element, attributes such as `:class` or `@click` (which
+    no rule here reads) are dropped."""
+
+    def __init__(self) -> None:
+        self.document = etree.Element(_DOCUMENT)
+        self._open = [self.document]
+        self._last: etree._Element | None = None  # whose tail text goes to (else the text)
+
+    def start(self, tag: str, attrib: dict) -> None:
+        try:
+            node = etree.SubElement(self._open[-1], tag)
+        except ValueError:
+            node = etree.SubElement(self._open[-1], _ANONYMOUS)
+        for name, value in attrib.items():
+            try:
+                node.set(name, value)
+            except ValueError:
+                continue
+        self._open.append(node)
+        self._last = None
+
+    def end(self, tag: str) -> None:
+        self._last = self._open.pop()
+
+    def data(self, text: str) -> None:
+        if self._last is None:
+            self._open[-1].text = (self._open[-1].text or "") + text
+        else:
+            self._last.tail = (self._last.tail or "") + text
+
+    def comment(self, text: str) -> None:
+        self._last = etree.Comment(text)
+        self._open[-1].append(self._last)
+
+    def close(self) -> etree._Element:
+        return self.document
+
+
+def _silence_unread_text(document: etree._Element) -> None:
+    """Empty the text of code, templates and ruby annotations (the elements stay, and with
+    them the block structure): no reader sees it as text."""
+    for unread in _find_all(document, *_NOT_READ):
+        unread.text = None
+        for inside in unread.iterdescendants():
+            inside.text = inside.tail = None
+
+
+def _html_or(document: etree._Element) -> etree._Element:
+    """The <html> element, else the whole document."""
+    html = _find(document, "html")
+    return document if html is None else html
+
+
+def _is_element(node) -> bool:
+    """An element still in the page: not a comment or instruction, nor a removed element."""
+    return isinstance(node.tag, str) and node.tag != _REMOVED
+
+
+def _find_all(scope: etree._Element, *names: str) -> list[etree._Element]:
+    """The elements below `scope` (not itself), in document order, of any of `names` or all."""
+    if names:
+        return list(scope.iterdescendants(*names))
+    return [node for node in scope.iterdescendants(etree.Element) if node.tag != _REMOVED]
+
+
+def _find(scope: etree._Element, *names: str) -> etree._Element | None:
+    return next(scope.iterdescendants(*names), None)
+
+
+def _text(node: etree._Element, separator: str = "", strip: bool = False) -> str:
+    """The text of the element, its pieces (between tags and comments) joined by
+    `separator`, each stripped and the empty ones left out when `strip` is set."""
+    pieces = node.itertext()
+    if strip:
+        return separator.join(piece.strip() for piece in pieces if piece.strip())
+    return separator.join(pieces)
+
+
+def _remove(node: etree._Element) -> None:
+    """Take the element and everything in it out of the page. An empty marker stays in its
+    place, so that the text before it and the text after it remain two pieces, joined with
+    a separator where text is joined, not run together into one word."""
+    if node.getparent() is None:
+        return
+    node.clear(keep_tail=True)
+    node.tag = _REMOVED
+
+
+def _meta_tags(document: etree._Element) -> dict[str, str]:
     """Every <meta> value by its lower-cased property, name, itemprop or http-equiv; the first
     one wins, as browsers and crawlers read them."""
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in _find_all(document, "meta"):
         value = tag.get("content")
         if not isinstance(value, str) or not value.strip():
             continue
@@ -183,40 +283,43 @@ def _meta_tags(soup: BeautifulSoup) -> dict[str, str]:
     return found
 
 
-def _read_metadata(soup: BeautifulSoup, page: HtmlPage) -> None:
-    meta = _meta_tags(soup)
-    html = soup.find("html")
-    if isinstance(html, Tag):
+def _read_metadata(document: etree._Element, page: HtmlPage) -> None:
+    meta = _meta_tags(document)
+    html = _find(document, "html")
+    if html is not None:
         lang = html.get("lang") or html.get("xml:lang")
         page.lang = lang.strip() if isinstance(lang, str) and lang.strip() else None
     page.lang = page.lang or meta.get("content-language")
-    title = soup.find("title")
+    title = _find(document, "title")
     page.titles.extend(t for t in (meta.get("og:title"),
-                                   _clean(title.get_text()) if title else None) if t)
+                                   _clean(_text(title)) if title is not None else None) if t)
     page.description = meta.get("og:description") or meta.get("description")
     page.visibility = meta.get("visibility")
     page.published.extend(meta[k] for k in _DATE_META if k in meta)
     page.type_hints.extend(meta[k] for k in _TYPE_META if k in meta)
-    canonical = soup.find("link", rel="canonical")
-    url = meta.get("og:url") or (canonical.get("href") if isinstance(canonical, Tag) else None)
+    canonical = next((link for link in _find_all(document, "link")
+                      if "canonical" in (link.get("rel") or "").split()), None)
+    url = meta.get("og:url") or (canonical.get("href") if canonical is not None else None)
     if isinstance(url, str):
         page.type_hints.append(url)
-    for crumb in soup.find_all(_is_breadcrumb):
-        page.type_hints.append(_clean(crumb.get_text(" ")))
+    for crumb in _find_all(document):
+        if _is_breadcrumb(crumb):
+            page.type_hints.append(_clean(_text(crumb, " ")))
 
 
-def _is_publication_marker(tag: Tag) -> bool:
+def _is_publication_marker(tag: etree._Element) -> bool:
     """A <time> that says it is the publication date, by itemprop, pubdate or class."""
     words = _class_words(tag)
-    return (tag.get("itemprop") in ("datePublished", "dateCreated") or tag.has_attr("pubdate")
+    return (tag.get("itemprop") in ("datePublished", "dateCreated") or "pubdate" in tag.attrib
             or bool(words & {"published", "publication", "pubdate", "posted", "created",
                              "submitted", "publish"}))
 
 
-def _read_json_ld(soup: BeautifulSoup, page: HtmlPage) -> None:
-    for script in soup.find_all("script", type=re.compile("ld\\+json", re.IGNORECASE)):
+def _read_json_ld(scripts: list[str], page: HtmlPage) -> None:
+    """Types and dates from the page's JSON-LD `scripts`."""
+    for script in scripts:
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script)
         except (ValueError, RecursionError):
             continue
         for node in _json_nodes(data):
@@ -232,6 +335,11 @@ def _read_json_ld(soup: BeautifulSoup, page: HtmlPage) -> None:
                     else None
 
 
+def _own_string(script: etree._Element) -> str:
+    """A script's text when it holds nothing else (a comment inside makes it no data)."""
+    return "" if len(script) else script.text or ""
+
+
 def _json_nodes(data: object, depth: int = 0):
     """Every dict in a JSON-LD tree (including @graph lists), depth-limited."""
     if depth > 8:
@@ -245,52 +353,49 @@ def _json_nodes(data: object, depth: int = 0):
             yield from _json_nodes(item, depth + 1)
 
 
-def _class_words(tag: Tag) -> set[str]:
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
+def _class_words(tag: etree._Element) -> set[str]:
+    classes = (tag.get("class") or "").split()
     ident = tag.get("id") or ""
     label = tag.get("aria-label") or ""
     # BEM names: `article-header__meta` is judged by its element (`meta`), `nav--open` by its
     # block (`nav`): the part that says what this element is.
     classes = [c.rsplit("__", 1)[-1].split("--", 1)[0] for c in classes]
-    raw = " ".join([*classes, ident if isinstance(ident, str) else "",
-                    label if isinstance(label, str) else ""])
+    raw = " ".join([*classes, ident, label])
     # camelCase → camel case, so `shareButtons` yields `share`.
     raw = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw).lower()
     return set(_CLASS_WORDS.findall(raw))
 
 
-def _is_breadcrumb(tag: Tag) -> bool:
+def _is_breadcrumb(tag: etree._Element) -> bool:
     words = _class_words(tag)
     return bool(words & {"breadcrumb", "breadcrumbs", "ariane"})
 
 
-def _is_hidden(tag: Tag) -> bool:
+def _is_hidden(tag: etree._Element) -> bool:
     style = tag.get("style")
-    return (tag.has_attr("hidden") or tag.get("aria-hidden") == "true"
+    return ("hidden" in tag.attrib or tag.get("aria-hidden") == "true"
             or (isinstance(style, str) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden",
                                                      style, re.IGNORECASE) is not None))
 
 
-def _is_structural_chrome(tag: Tag) -> bool:
+def _is_structural_chrome(tag: etree._Element) -> bool:
     """Page chrome by element, landmark role or hidden state alone."""
-    if tag.name in ("body", "head"):
+    if tag.tag in ("body", "head"):
         return False
-    if tag.name in _NEVER_TEXT or _is_hidden(tag):
+    if tag.tag in _NEVER_TEXT or _is_hidden(tag):
         return True
     role = tag.get("role")
     if isinstance(role, str) and role.lower() in _CHROME_ROLES:
         return True
-    if tag.name == "header":
+    if tag.tag == "header":
         # A page's header is chrome; an article's own header holds its title, byline and date.
-        return not tag.find("h1") and tag.find_parent("article") is None
-    return tag.name == "footer"
+        return _find(tag, "h1") is None and next(tag.iterancestors("article"), None) is None
+    return tag.tag == "footer"
 
 
-def _is_chrome(tag: Tag) -> bool:
+def _is_chrome(tag: etree._Element) -> bool:
     """Page chrome by element, role, hidden state or class/id words."""
-    if tag.name in ("body", "head"):
+    if tag.tag in ("body", "head"):
         return False
     if _is_structural_chrome(tag):
         return True
@@ -298,7 +403,7 @@ def _is_chrome(tag: Tag) -> bool:
     if words & _CHROME_WORDS or any(pair <= words for pair in _CHROME_PAIRS) or \
             any(stem in word for word in words for stem in _CHROME_STEMS):
         # A wrapper of the whole article (`page-with-sidebar`) is not chrome itself.
-        return not tag.find(["h1", "article", "main"])
+        return _find(tag, "h1", "article", "main") is None
     return False
 
 
@@ -313,79 +418,88 @@ class _Stats:
     separated: bool = False  # holds a breadcrumb separator (› > » / |) outside its links
 
 
-def _text_stats(root: Tag) -> dict[int, _Stats]:
-    """id(tag) → _Stats for every tag under `root`, in one iterative post-order pass."""
-    stats: dict[int, _Stats] = {}
-    stack: list[tuple[Tag, bool]] = [(root, True)]
+def _text_stats(root: etree._Element) -> dict[etree._Element, _Stats]:
+    """tag → _Stats for every tag under `root`, in one iterative post-order pass."""
+    stats: dict[etree._Element, _Stats] = {}
+    stack: list[tuple[etree._Element, bool]] = [(root, True)]
     while stack:
         tag, entering = stack.pop()
         if entering:
             stack.append((tag, False))
-            stack.extend((c, True) for c in tag.contents if isinstance(c, Tag))
+            stack.extend((c, True) for c in tag if _is_element(c))
             continue
-        own = _Stats(links=int(tag.name == "a"))
-        for child in tag.contents:
-            if isinstance(child, Tag):
-                sub = stats[id(child)]
+        own = _Stats(links=int(tag.tag == "a"))
+        own.text, own.separated = _own_text_measures(tag.text)
+        for child in tag:
+            if _is_element(child):
+                sub = stats[child]
                 own.text += sub.text
                 own.linked += sub.linked
                 own.links += sub.links
                 own.tags += sub.tags + 1
                 own.separated = own.separated or sub.separated
-            elif type(child) is NavigableString:
-                own.text += len(child.strip())
-                own.separated = own.separated or any(c in child for c in "›>»/|")
-        if tag.name == "a":
+            text, separated = _own_text_measures(child.tail)
+            own.text += text
+            own.separated = own.separated or separated
+        if tag.tag == "a":
             own.linked = own.text
-        stats[id(tag)] = own
+        stats[tag] = own
     return stats
 
 
-def _prune(root: Tag, is_unwanted) -> None:
+def _own_text_measures(piece: str | None) -> tuple[int, bool]:
+    """A text piece's length without surrounding white space, and whether it holds a
+    breadcrumb separator."""
+    if not piece:
+        return 0, False
+    return len(piece.strip()), any(c in piece for c in "›>»/|")
+
+
+def _prune(root: etree._Element, is_unwanted) -> None:
     """Remove every element `is_unwanted` flags, without looking inside removed ones."""
-    unwanted: list[Tag] = []
-    stack = [c for c in root.contents if isinstance(c, Tag)]
+    unwanted: list[etree._Element] = []
+    stack = [c for c in root if _is_element(c)]
     while stack:
         tag = stack.pop()
         if is_unwanted(tag):
             unwanted.append(tag)
         else:
-            stack.extend(c for c in tag.contents if isinstance(c, Tag))
+            stack.extend(c for c in tag if _is_element(c))
     for tag in unwanted:
-        tag.extract()
+        _remove(tag)
 
 
-def _drop_chrome(soup: BeautifulSoup) -> None:
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    root = soup.find("html") or soup
+def _drop_chrome(document: etree._Element) -> None:
+    root = _html_or(document)
     _prune(root, _is_chrome)
     stats = _text_stats(root)
-    short = [tag for tag in root.find_all([*_HEADINGS, "strong", "b", "p", "span", "div", "dt"])
-             if stats[id(tag)].text < 150 and stats[id(tag)].tags < 8]
+    short = [tag for tag in _find_all(root, *_HEADINGS, "strong", "b", "p", "span", "div", "dt")
+             if stats[tag].text < 150 and stats[tag].tags < 8]
     for tag in short:
-        text = _clean(tag.get_text(" "))
+        text = _clean(_text(tag, " "))
         if _BREADCRUMB_LEAD.match(text):
-            tag.extract()
+            _remove(tag)
         elif len(text) < 100 and _CHROME_HEADINGS.match(text):
             _drop_block_introduced_by(tag, stats)
     stats = _text_stats(root)
-    _prune(root, lambda tag: tag.name in _LINK_BLOCKS and _is_link_list(stats[id(tag)])
-           and not tag.find(["time", "h1"]))
+    _prune(root, lambda tag: tag.tag in _LINK_BLOCKS and _is_link_list(stats[tag])
+           and _find(tag, "time", "h1") is None)
 
 
-def _drop_block_introduced_by(heading: Tag, stats: dict[int, _Stats]) -> None:
+def _drop_block_introduced_by(heading: etree._Element, stats: dict[etree._Element, _Stats]) -> None:
     """Remove a "see also" heading with the links that follow it."""
-    container = heading.parent
-    if isinstance(container, Tag) and container.name not in ("body", "html", "article", "main") \
-            and stats.get(id(container), _Stats()).text < 1500 and not container.find("h1"):
-        container.extract()
+    container = heading.getparent()
+    if container is None:
+        return  # inside a part already removed
+    if container.tag not in ("body", "html", "article", "main") \
+            and stats.get(container, _Stats()).text < 1500 and _find(container, "h1") is None:
+        _remove(container)
         return
-    for sibling in list(heading.find_next_siblings()):
-        if sibling.name in _HEADINGS:
+    for sibling in [s for s in heading.itersiblings() if _is_element(s)]:
+        if sibling.tag in _HEADINGS:
             break
-        sibling.extract()
-    heading.extract()
+        _remove(sibling)
+    _remove(heading)
 
 
 def _is_link_list(block: _Stats) -> bool:
@@ -397,86 +511,96 @@ def _is_link_list(block: _Stats) -> bool:
     return block.linked / block.text >= 0.75
 
 
-def _main_content(soup: BeautifulSoup) -> Tag:
+def _main_content(document: etree._Element) -> etree._Element:
     """The article: the largest <article>, else <main>, else the body."""
-    articles = [a for a in soup.find_all("article") if isinstance(a, Tag)]
+    articles = _find_all(document, "article")
     if articles:
-        best = max(articles, key=lambda a: len(a.get_text(" ", strip=True)))
-        if len(best.get_text(" ", strip=True)) > 200:
+        best = max(articles, key=lambda a: len(_text(a, " ", strip=True)))
+        if len(_text(best, " ", strip=True)) > 200:
             return best
-    for finder in (lambda: soup.find("main"), lambda: soup.find(attrs={"role": "main"}),
-                   lambda: soup.find(attrs={"itemprop": "articleBody"})):
+    for finder in (lambda: _find(document, "main"),
+                   lambda: _with_attribute(document, "role", "main"),
+                   lambda: _with_attribute(document, "itemprop", "articleBody")):
         found = finder()
-        if isinstance(found, Tag) and len(found.get_text(" ", strip=True)) > 200:
+        if found is not None and len(_text(found, " ", strip=True)) > 200:
             return found
-    body = soup.body if isinstance(soup.body, Tag) else soup
-    return _container_of_prose(body)
+    body = _find(document, "body")
+    return _container_of_prose(document if body is None else body)
 
 
-def _container_of_prose(body: Tag) -> Tag:
+def _with_attribute(document: etree._Element, name: str, value: str) -> etree._Element | None:
+    return next((tag for tag in _find_all(document) if tag.get(name) == value), None)
+
+
+def _container_of_prose(body: etree._Element) -> etree._Element:
     """On a page without <article> or <main> (table or div layouts), the smallest element
     around the heading that holds most of the page's unlinked text; side columns of links and
     teasers fall outside it."""
-    start = body.find("h1") or body.find("p")
+    start = _find(body, "h1")
+    start = start if start is not None else _find(body, "p")
     stats = _text_stats(body)
 
-    def prose(tag: Tag) -> int:
-        return stats[id(tag)].text - stats[id(tag)].linked
+    def prose(tag: etree._Element) -> int:
+        return stats[tag].text - stats[tag].linked
 
     total = prose(body)
-    if not isinstance(start, Tag) or not total:
+    if start is None or not total:
         return body
-    node = start.parent
-    while isinstance(node, Tag) and node is not body:
+    node = start.getparent()
+    while node is not None and node is not body:
         if prose(node) >= 0.7 * total:
             return node
-        node = node.parent
+        node = node.getparent()
     return body
 
 
-def _read_datelines(root: Tag, page: HtmlPage) -> None:
+def _read_datelines(root: etree._Element, page: HtmlPage) -> None:
     """Dates the article marks as its own: <time> marked as publication, date-classed bylines,
     and unmarked <time> elements above the first paragraph of prose (an event's own dates sit
     in the prose below)."""
     seen_prose = False
-    for tag in root.find_all(True):
-        if tag.name == "p" and len(tag.get_text(" ", strip=True)) > 150:
+    for tag in _find_all(root):
+        if tag.tag == "p" and len(_text(tag, " ", strip=True)) > 150:
             seen_prose = True
-        stamp = tag.get("datetime") if tag.name == "time" else None
+        stamp = tag.get("datetime") if tag.tag == "time" else None
         if isinstance(stamp, str) and _is_publication_marker(tag):
             page.published.append(stamp)
         elif isinstance(stamp, str) and not seen_prose:
             page.datelines.append(stamp)
         elif _class_words(tag) & _DATELINE_WORDS:
-            text = _clean(tag.get_text(" "))
+            text = _clean(_text(tag, " "))
             if 0 < len(text) <= 120:
                 page.datelines.append(text)
 
 
-def _headings_text(root: Tag, name: str) -> list[str]:
-    return [t for t in (_clean(h.get_text(" ")) for h in root.find_all(name)) if t]
+def _headings_text(root: etree._Element, name: str) -> list[str]:
+    return [t for t in (_clean(_text(h, " ")) for h in _find_all(root, name)) if t]
 
 
-def _blocks(root: Tag) -> list[str]:
+def _blocks(root: etree._Element) -> list[str]:
     """The visible text as blocks: one per heading, paragraph, list item or table cell.
 
     Iterative, so that a page nested thousands of levels deep cannot exhaust the stack.
     """
     collected = _BlockCollector()
-    # A stack of (node, entering); a block element ends a block when entered and when left.
-    stack: list[tuple[object, bool]] = [(root, True)]
+    # A stack of (node, entering); a block element ends a block when entered and when left,
+    # and the text after an element (its tail) follows it.
+    stack: list[tuple[etree._Element, bool]] = [(root, True)]
     while stack:
         node, entering = stack.pop()
         if not entering:
-            collected.end_block()
-        elif type(node) is NavigableString:
-            collected.add(str(node))
-        elif isinstance(node, Tag):
-            is_block = node.name in _BLOCK and node is not root
-            if is_block:
+            if node.tag in _BLOCK and node is not root:
                 collected.end_block()
-                stack.append((node, False))
-            stack.extend((child, True) for child in reversed(node.contents))
+            if node is not root:
+                collected.add(node.tail)
+        elif not _is_element(node) or node.tag in _NOT_READ:
+            collected.add(node.tail)  # what follows a comment, code or a removed element
+        else:
+            if node.tag in _BLOCK and node is not root:
+                collected.end_block()
+            stack.append((node, False))
+            collected.add(node.text)
+            stack.extend((child, True) for child in reversed(node))
     return collected.blocks()
 
 
