@@ -120,7 +120,7 @@ def parse_html(data: bytes) -> HtmlPage:
     markup = decode(data, declared_charset(data))
     page = HtmlPage(text="")
     document = _parse(markup)
-    json_ld = [_own_string(script) for script in _find_all(document, "script")
+    json_ld = [script.text or "" for script in _find_all(document, "script")
                if _JSON_LD.search(script.get("type") or "")]
     _silence_unread_text(document)
     _read_metadata(document, page)
@@ -333,11 +333,6 @@ def _read_json_ld(scripts: list[str], page: HtmlPage) -> None:
                 page.event_start = node["startDate"]
                 page.event_end = node.get("endDate") if isinstance(node.get("endDate"), str) \
                     else None
-
-
-def _own_string(script: etree._Element) -> str:
-    """A script's text when it holds nothing else (a comment inside makes it no data)."""
-    return "" if len(script) else script.text or ""
 
 
 def _json_nodes(data: object, depth: int = 0):
