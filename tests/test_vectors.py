@@ -30,9 +30,9 @@ def test_and_requires_every_part(engine):
 
 
 def test_block_reads_equal_whoosh_across_segments_and_deletions(tmp_path):
-    """Postings read a block at a time give Whoosh's documents and scores in fields of every
-    postings format (positions, frequencies, existence), also when an update left several
-    segments and deleted documents behind."""
+    """Postings read straight from the postings file give Whoosh's documents and scores in
+    fields of every postings format (positions, frequencies, existence), also when an update
+    left several segments and deleted documents behind."""
     import shutil
 
     from whoosh.formats import Existence, Frequency, Positions

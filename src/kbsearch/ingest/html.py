@@ -219,8 +219,9 @@ class _EventTree:
 
 
 def _silence_unread_text(document: etree._Element) -> None:
-    """Empty the text of code, templates and ruby annotations (the elements stay, and with
-    them the block structure): no reader sees it as text."""
+    """Empty the text of code, templates and ruby annotations, which no reader sees as text,
+    before the rules measure text. The elements stay: the rules still count them and find
+    headings inside them, as they did on BeautifulSoup's tree."""
     for unread in _find_all(document, *_NOT_READ):
         unread.text = None
         for inside in unread.iterdescendants():

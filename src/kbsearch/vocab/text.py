@@ -359,6 +359,10 @@ class PhraseMatcher:
             self._wild_by_word[word] = starting
         return starting
 
+    def _in_wild_bucket(self, word: str) -> bool:
+        return (word in self._wild_equal or word[:_KEY] in self._wild_prefix
+                or word[-_KEY:] in self._wild_suffix)
+
     def _possible_starts(self, tokenized: Tokenized) -> Iterable[int]:
         """The positions of the words some term may start with, in order. Most words start
         none, and documents share most of their words: a word is judged once per matcher,
@@ -373,9 +377,10 @@ class PhraseMatcher:
                 self._judged = set(self._starters)
             self._judged |= unseen
             # A word sharing only a wildcard bucket's key (`des` with `design*`) starts
-            # nothing: judged by the wildcard terms themselves, it is never looked at again.
+            # nothing: judged by the bucket's terms themselves, it is never looked at again.
             self._starters.update(word for word in unseen
-                                  if word in self._longest_from or self._wild_starting(word))
+                                  if word in self._longest_from
+                                  or (self._in_wild_bucket(word) and self._wild_starting(word)))
         starting = distinct & self._starters
         return itertools.compress(itertools.count(), map(starting.__contains__, words))
 
