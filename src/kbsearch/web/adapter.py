@@ -187,20 +187,25 @@ class _Around:
 
 
 class _ValueToggler:
-    """URLs with one value of the multi-valued `param` switched."""
+    """URLs with one value of the multi-valued `param` switched.
+
+    Nearly every value is one to add, whose URL is the same text before and after its own
+    parameter: that text is joined once, and each such URL is a concatenation."""
 
     def __init__(self, path: str, values: dict, param: str):
         self.around = _Around(path, values, param, param)
         self.param = param
         self.current = list(values.get(param, []))
         self.current_pairs = [_pair(param, value) for value in self.current]
+        before = "&".join([*self.around.head, *self.current_pairs])
+        self.before = f"{path}?{before}&" if before else f"{path}?"
+        self.after = "".join(f"&{pair}" for pair in self.around.tail)
 
     def __call__(self, value: str) -> str:
         if value in self.current:
-            middle = [pair for v, pair in zip(self.current, self.current_pairs) if v != value]
-        else:
-            middle = [*self.current_pairs, _pair(self.param, value)]
-        return self.around.url(middle)
+            return self.around.url([pair for v, pair in zip(self.current, self.current_pairs)
+                                    if v != value])
+        return f"{self.before}{_pair(self.param, value)}{self.after}"
 
 
 class _PeriodToggler:
