@@ -306,6 +306,45 @@ def test_a_worker_process_that_dies_fails_the_run_and_keeps_the_previous_index(t
     assert [p.name for p in index_dir.glob("gen-*")] == [previous]  # nothing left behind
 
 
+def test_a_bulk_runs_workers_give_way_to_searches_while_it_indexes_everything(tmp_path):
+    index_dir = tmp_path / "index"
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kbsearch.cli", "index", str(REPO / "corpus"), "--index",
+         str(index_dir), "--json"],
+        env={**os.environ, "KBSEARCH_INDEX_WORKERS": "2", "KBSEARCH_INDEX_NICE": "7"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: dict[int, int] = {}
+    while process.poll() is None:
+        for pid in [process.pid, *descendants(process.pid)]:
+            try:
+                seen[pid] = max(seen.get(pid, ours), os.getpriority(os.PRIO_PROCESS, pid))
+            except OSError:  # it has just ended
+                pass
+        time.sleep(0.01)
+    stdout, stderr = process.communicate()
+    assert process.returncode == 0, stderr
+    with SearchEngine(index_dir) as engine:
+        assert json.loads(stdout)["added"] == engine.document_count > 300
+    assert min(7 + ours, 19) in seen.values()  # the workers, once started
+    assert seen[process.pid] == ours  # the run itself only hands out files and commits
+
+
+def test_a_niceness_out_of_range_is_refused_by_name_and_leaves_the_index_alone(tmp_path):
+    index_dir = tmp_path / "index"
+    build_index([REPO / "corpus" / "fiches-pays"], index_dir)
+    previous = (index_dir / CURRENT).read_text()
+    done = subprocess.run(
+        [sys.executable, "-m", "kbsearch.cli", "index", str(REPO / "corpus"), "--index",
+         str(index_dir)], env={**os.environ, "KBSEARCH_INDEX_WORKERS": "2",
+                               "KBSEARCH_INDEX_NICE": "-5"},
+        capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "KBSEARCH_INDEX_NICE='-5': a whole number from 0 to 19" in done.stderr
+    assert (index_dir / CURRENT).read_text() == previous
+    assert [p.name for p in index_dir.glob("gen-*")] == [previous]
+
+
 def test_a_dead_worker_stops_the_run_at_once_not_after_the_others_have_done_everything(
         tmp_path):
     from whoosh import index as whoosh_index

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbsearch import config
-from kbsearch.errors import IndexingFailed
+from kbsearch.errors import IndexingFailed, InvalidParameter
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
@@ -35,6 +35,24 @@ POLL_SECONDS = 1.0
 def index_workers() -> int:
     """How many processes indexing may use: the setting, else one per core."""
     return int(config.get("index_workers")) or os.cpu_count() or 1
+
+
+def index_niceness() -> int:
+    """How far the workers lower their CPU priority.
+
+    A bulk run takes every core it is given. At the same priority, the server's workers got
+    half the CPU while a re-index ran, and searches took twice as long; at a lower one they
+    come first, and the run takes the time they leave (all of it on an idle machine).
+    """
+    value = config.get("index_nice")
+    try:
+        niceness = int(value)
+    except ValueError:
+        niceness = -1
+    if not 0 <= niceness <= 19:
+        raise InvalidParameter(config.SETTINGS["index_nice"].env_var, value,
+                               "a whole number from 0 to 19")
+    return niceness
 
 
 @dataclass(frozen=True)
@@ -74,8 +92,10 @@ class ParallelIndexing:
         self._results = context.Queue()
         for number, batch in enumerate(self._batches):
             self._todo.put((number, batch))
+        niceness = index_niceness()
         self._workers = [context.Process(target=_work, daemon=True,
-                                         args=(str(generation), self._todo, self._results))
+                                         args=(str(generation), self._todo, self._results,
+                                               niceness))
                          for _ in range(min(workers, len(self._batches)))]
         for _ in self._workers:
             self._todo.put(None)
@@ -133,7 +153,10 @@ class ParallelIndexing:
                 continue
 
 
-def _work(generation: str, todo, results) -> None:
-    """The worker process's target, importing what it runs only once in the worker."""
+def _work(generation: str, todo, results, niceness: int) -> None:
+    """The worker process's target: at its lower priority (see `index_niceness`), importing
+    what it runs only once in the worker."""
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
     from kbsearch.index.worker import work
     work(generation, todo, results)
