@@ -82,6 +82,7 @@ class ParallelIndexing:
     """
 
     def __init__(self, generation: Path, jobs: list[FileJob], workers: int):
+        niceness = index_niceness()  # refused before anything starts
         self.segments: list = []
         self._index_dir = generation.parent
         self._batches = [jobs[i:i + BATCH_FILES] for i in range(0, len(jobs), BATCH_FILES)]
@@ -92,7 +93,6 @@ class ParallelIndexing:
         self._results = context.Queue()
         for number, batch in enumerate(self._batches):
             self._todo.put((number, batch))
-        niceness = index_niceness()
         self._workers = [context.Process(target=_work, daemon=True,
                                          args=(str(generation), self._todo, self._results,
                                                niceness))
