@@ -31,9 +31,9 @@ SETTINGS = {
         Setting("workers", "2", "worker processes of `kbsearch serve`"),
         Setting("index_workers", "0", "processes that read, extract and index files in a bulk "
                 "run, each into a segment of its own (0: one per core)"),
-        Setting("index_nice", "10", "how far a bulk run's processes lower their CPU priority "
-                "(0–19, as `nice`), so that searches served on the same machine come first "
-                "(0: not at all)"),
+        Setting("index_nice", "10", "how far a bulk run's worker processes lower their CPU "
+                "priority (0–19, as `nice`), so that searches served on the same machine come "
+                "first (0: not at all)"),
         Setting("internal_folders", "", "comma-separated folders, relative to the folder "
                 "indexed, whose documents only staff may see (e.g. `missions/rapports`)"),
         Setting("staff_password_hash", "", "hash of the staff password (`kbsearch hash-password`); "
