@@ -44,15 +44,11 @@ def index_niceness() -> int:
     half the CPU while a re-index ran, and searches took twice as long; at a lower one they
     come first, and the run takes the time they leave (all of it on an idle machine).
     """
-    value = config.get("index_nice")
-    try:
-        niceness = int(value)
-    except ValueError:
-        niceness = -1
-    if not 0 <= niceness <= 19:
+    value = config.get("index_nice").strip()
+    if not (value.isdecimal() and int(value) <= 19):
         raise InvalidParameter(config.SETTINGS["index_nice"].env_var, value,
                                "a whole number from 0 to 19")
-    return niceness
+    return int(value)
 
 
 @dataclass(frozen=True)
