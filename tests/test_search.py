@@ -307,6 +307,42 @@ def test_a_word_found_only_deep_in_a_body_is_not_corrected(engine, corpus_docume
         assert engine.search(SearchRequest(query=word)).suggestion is None, word
 
 
+def test_stop_words_are_never_corrected(engine):
+    """Stop words are left out of the spelling dictionary; searched alone, they are still
+    searched as typed, never taken for typos of the words nearest them."""
+    for word in ("dans", "pour", "avec", "with", "this", "voor", "maar", "nicht", "oder"):
+        assert engine.search(SearchRequest(query=word)).suggestion is None, word
+
+
+def test_a_dutch_or_german_compound_is_found_by_any_long_part_of_it(tmp_path):
+    """`Gemeinschaft` finds `Gemeinschaftsstand`: long query words are looked for inside the
+    long words of Dutch and German documents (not of French ones, which do not compound)."""
+    documents = {
+        "de.md": ("de", "Anuga in Köln", "Der wallonische Gemeinschaftsstand zeigt in Köln "
+                  "zwölf Unternehmen. Ein Besuchermagnet."),
+        "nl.md": ("nl", "Beurs in Keulen", "De Waalse handelsbetrekkingen met Keulen groeien. "
+                  "Twaalf bedrijven stellen tentoon."),
+        "fr.md": ("fr", "Salon à Cologne", "Le stand wallon expose à Cologne des nouveautés "
+                  "extraordinaires. Douze entreprises présentes."),
+    }
+    (tmp_path / "kb").mkdir()
+    for name, (language, title, text) in documents.items():
+        (tmp_path / "kb" / name).write_text(
+            f"---\ntitle: {title}\nlanguage: {language}\n---\n{text}\n", encoding="utf-8")
+    assert build_index([tmp_path / "kb"], tmp_path / "index").errors == []
+    with SearchEngine(tmp_path / "index") as engine:
+        def found(query):
+            return sources(engine.search(SearchRequest(query=query)))
+        assert found("Gemeinschaft") == ["de.md"]
+        assert found("schaftsstand") == ["de.md"]
+        assert found("BESUCHER") == ["de.md"]
+        assert found("betrekkingen") == ["nl.md"]
+        assert found("Gemeinschaft Köln")[0] == "de.md"
+        assert found("ordinaire") == []  # inside a French word: not a compound part
+        assert found("Gemein") == ["de.md"]  # six letters: long enough
+        assert found("Gemei") == []
+
+
 def test_remembered_documents_stay_within_their_bound_and_match_the_index(engine, monkeypatch):
     """Documents shown are kept decoded, as many as REMEMBERED: memory stays bounded, and a
     document read again (remembered or read anew) is the one the index stores."""

@@ -3,8 +3,9 @@
 French: `’` becomes `'` before elided articles are dropped (`l’industrie` → `industrie`), then
 accents and ligatures fold (`économie` → `economie`, `œuvre` → `oeuvre`), French stop words go
 and a light stemmer merges singular and plural. Dutch and German fold and stem with Snowball;
-their compounds get a separate n-gram field (see `compound_analyzer`). Japanese and Chinese
-have no spaces, so they are indexed as overlapping character bigrams.
+their long words also go whole into a field where queries find words inside them, as parts of
+compounds (see `compound_analyzer`). Japanese and Chinese have no spaces, so they are indexed
+as overlapping character bigrams.
 
 The schema pickles these analyzers into the index, so every class lives here, importable.
 """
@@ -50,6 +51,10 @@ STOP_WORDS = {
     "de": _folded(stoplists["de"]),
     "en": _folded(stoplists["en"]),
 }
+_ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
+# The shortest word a compound field holds: shorter ones are not compounds of parts that
+# queries look for (six letters or more, see search.query).
+COMPOUND_MIN_LENGTH = 7
 
 
 class FoldedWordTokenizer(Tokenizer):
@@ -151,28 +156,6 @@ class CJKBigramFilter(Filter):
                 yield t
 
 
-class NgramCompoundFilter(Filter):
-    """Long words → their character 4-grams, so that a compound (`Lebensmittelindustrie`)
-    shares terms with its parts (`Lebensmittel`, `industrie`). Short words pass whole."""
-
-    def __init__(self, size: int = 4, min_length: int = 7):
-        self.size = size
-        self.min_length = min_length
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, NgramCompoundFilter) and \
-            (other.size, other.min_length) == (self.size, self.min_length)
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            text = t.text
-            if len(text) < self.min_length:
-                continue
-            for i in range(len(text) - self.size + 1):
-                t.text = text[i:i + self.size]
-                yield t
-
-
 def language_analyzer(language: str):
     """The analyzer of one language's title and body fields."""
     elisions = FRENCH_ELISIONS if language == "fr" else frozenset()
@@ -192,11 +175,19 @@ def generic_analyzer():
 
 
 def compound_analyzer():
-    """Dutch and German compounds as 4-grams of their long words."""
-    return FoldedWordTokenizer() | NgramCompoundFilter()
+    """The long words of Dutch and German, whole: queries look for a word inside them (see
+    search.lexicon), so that a part (`Lebensmittel`) finds its compounds. Whole words, not
+    the 4-grams indexed before: a sixth of the postings, and a word matches only inside
+    one word, not in grams scattered over several."""
+    return FoldedWordTokenizer() | StopFilter(stoplist=None, minsize=COMPOUND_MIN_LENGTH)
 
 
-_ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
+def spelling_analyzer():
+    """The words typo correction may offer or must know: as written (folded), of three letters
+    or more (it corrects words of four letters or more, so it never offers a shorter one), and
+    no stop word of any language (it never corrects them nor offers them). A quarter fewer
+    postings than every word."""
+    return FoldedWordTokenizer() | StopFilter(stoplist=_ANY_STOP_WORD, minsize=3)
 
 
 def is_stop_word(word: str) -> bool:
@@ -244,13 +235,7 @@ def _stemmed(stage: StemFilter, terms: list[tuple[str, int]]) -> list[tuple[str,
     return [(word if word in ignore else stem(word), pos) for word, pos in terms]
 
 
-def _ngrams(stage: NgramCompoundFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    size = stage.size
-    return [(word[i:i + size], pos) for word, pos in terms if len(word) >= stage.min_length
-            for i in range(len(word) - size + 1)]
-
-
-_WORD_LIST_STEPS = {StopFilter: _stopped, StemFilter: _stemmed, NgramCompoundFilter: _ngrams}
+_WORD_LIST_STEPS = {StopFilter: _stopped, StemFilter: _stemmed}
 
 
 class WordText(TEXT):

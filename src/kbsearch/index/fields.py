@@ -16,6 +16,7 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
     suffix = f.text_suffix(doc.language)
     when = _meaningful_date(doc)
     internal = doc.internal or in_internal_folder(source)
+    all_text = f"{doc.title}\n{doc.text}"
     fields = {
         f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
         f.TITLE: doc.title, f.TITLE_COLUMN: doc.title.encode("utf-8"),
@@ -27,10 +28,10 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
-        f.SPELL: f"{doc.title}\n{doc.text}",
+        f.SPELL: all_text,
     }
     if doc.language in f.COMPOUND_LANGUAGES:
-        fields[f.COMPOUND] = f"{doc.title}\n{doc.text}"
+        fields[f.COMPOUND] = all_text
     if when:
         fields[f.DATE] = when.toordinal()
         fields[f.YEAR] = when.year

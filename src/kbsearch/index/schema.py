@@ -13,11 +13,11 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from kbsearch.index.analysis import (WordSet, WordText, compound_analyzer, cjk_analyzer,
-                                     generic_analyzer, language_analyzer)
+                                     generic_analyzer, language_analyzer, spelling_analyzer)
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")
@@ -101,11 +101,12 @@ def build_schema() -> Schema:
         # Who may see it: everyone, or staff only. Every search, count, suggestion and page
         # an anonymous visitor gets is restricted to public documents (see search.engine).
         VISIBILITY: ID(stored=True, sortable=True),
-        # Compound parts of Dutch and German words, as 4-grams (see analysis).
-        COMPOUND: WordText(analyzer=compound_analyzer(), phrase=False),
-        # Every word as written (folded, not stemmed): the dictionary that typo tolerance and
+        # The long words of Dutch and German documents, whole, where a query word is found
+        # inside compounds (see analysis); which documents hold each is all it needs.
+        COMPOUND: WordSet(analyzer=compound_analyzer()),
+        # Words as written (folded, not stemmed): the dictionary that typo tolerance and
         # "did you mean" draw real words from, with the documents holding each (not how often).
-        SPELL: WordSet(analyzer=generic_analyzer()),
+        SPELL: WordSet(analyzer=spelling_analyzer()),
     }
     for language in LANGUAGES:
         analyzer = language_analyzer(language)

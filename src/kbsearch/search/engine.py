@@ -19,6 +19,7 @@ from whoosh import query as wq
 from rapidfuzz.distance import OSA
 
 from kbsearch.index import schema as f
+from kbsearch.index.analysis import is_stop_word
 from kbsearch.index.store import current_generation, open_index
 from kbsearch.model import FacetValue, Hit, SearchRequest, SearchResult
 from kbsearch.search import facets as fc
@@ -107,6 +108,7 @@ class SearchEngine:
             prepare_snippets()
             prepare_concepts()
             self._lexicon.words_by_initial()
+            self._lexicon.joined_terms(f.COMPOUND)
             terms = self._lexicon.list_terms([*self._builder.text_fields, f.COMPOUND])
             return self._scorer.warm(terms)
 
@@ -192,10 +194,12 @@ class SearchEngine:
 
     def _correct(self, word: str, visible: np.ndarray) -> str | None:
         """The nearest word the visible documents hold, for a word they do not (none for short
-        words, numbers and words they hold). Words only internal documents hold are neither
-        known nor offered to the public: a correction must not reveal them."""
+        words, numbers, stop words, which the dictionary leaves out, and words they hold).
+        Words only internal documents hold are neither known nor offered to the public: a
+        correction must not reveal them."""
         folded = fold(word)
-        if len(folded) < 4 or not folded.isalpha() or self._frequency(folded, visible):
+        if len(folded) < 4 or not folded.isalpha() or is_stop_word(folded) or \
+                self._frequency(folded, visible):
             return None
         near = self._lexicon.near_words(folded, max_edits=1 if len(folded) < 8 else 2)
         found = {w: n for _, w in near[:MAX_CORRECTION_CANDIDATES]

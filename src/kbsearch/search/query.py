@@ -22,12 +22,16 @@ from kbsearch.index import schema as f
 from kbsearch.index.analysis import is_stop_word
 from kbsearch.vocab import countries, regions, sectors, types
 from kbsearch.vocab.languages import normalise_code
-from kbsearch.vocab.text import is_cjk, tokens
+from kbsearch.vocab.text import fold, is_cjk, tokens
 
 CONCEPT_BOOST = 5.0
 REGION = "region"  # a pseudo-field: a region concept stands for its member countries
 CORRECTION_BOOST = 0.7
 COMPOUND_BOOST = 0.5
+# Query words this long are looked for inside compounds, in at most this many of them (those
+# most documents hold).
+COMPOUND_PART_MIN_LENGTH = 6
+MAX_COMPOUNDS = 200
 # Field prefixes users may type, in the interface languages, and the facet each selects.
 PREFIXES = {
     "country": "country", "pays": "country", "land": "country",
@@ -347,17 +351,21 @@ class QueryBuilder:
         return wq.Or(per_field, boost=alternative.boost)
 
     def _compound(self, alternative: Text) -> wq.Query | None:
-        """Long words also match inside Dutch and German compounds (all their 4-grams)."""
-        long_words = [w for w in alternative.words if len(w) >= 6]
-        if alternative.phrase or len(long_words) != len(alternative.words) or not long_words:
+        """Long words also match inside the long words of Dutch and German documents: a part
+        (`Lebensmittel`) finds its compounds (`Lebensmittelindustrie`)."""
+        if alternative.phrase or self.lexicon is None or not alternative.words or \
+                any(len(w) < COMPOUND_PART_MIN_LENGTH for w in alternative.words):
             return None
-        parts = []
-        for word in long_words:
-            grams = self.analyse(f.COMPOUND, word)
-            if not grams or not self._known(f.COMPOUND, grams):
-                return None
-            parts.append(wq.And([wq.Term(f.COMPOUND, g) for g in dict.fromkeys(grams)]))
-        return wq.And(parts[0].subqueries if len(parts) == 1 else parts, boost=COMPOUND_BOOST)
+        found = [self.lexicon.containing(f.COMPOUND, fold(word), MAX_COMPOUNDS)
+                 for word in alternative.words]
+        if not all(found):
+            return None
+        # Whoosh ignores the boost of a compound query of one part: the part carries it.
+        boost = COMPOUND_BOOST if len(found) == 1 else 1.0
+        parts = [wq.Term(f.COMPOUND, compounds[0], boost=boost) if len(compounds) == 1 else
+                 wq.Or([wq.Term(f.COMPOUND, compound) for compound in compounds], boost=boost)
+                 for compounds in found]
+        return parts[0] if len(parts) == 1 else wq.And(parts, boost=COMPOUND_BOOST)
 
     def concept(self, concept: Concept) -> wq.Query:
         if concept.field == REGION:
