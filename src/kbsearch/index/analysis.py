@@ -179,7 +179,8 @@ def compound_analyzer():
     search.lexicon), so that a part (`Lebensmittel`) finds its compounds. Whole words, not
     the 4-grams indexed before: a sixth of the postings, and a word matches only inside
     one word, not in grams scattered over several."""
-    return FoldedWordTokenizer() | StopFilter(stoplist=None, minsize=COMPOUND_MIN_LENGTH)
+    return FoldedWordTokenizer() | StopFilter(stoplist=None, minsize=COMPOUND_MIN_LENGTH,
+                                             renumber=False)
 
 
 def spelling_analyzer():
@@ -187,7 +188,7 @@ def spelling_analyzer():
     or more (it corrects words of four letters or more, so it never offers a shorter one), and
     no stop word of any language (it never corrects them nor offers them). A quarter fewer
     postings than every word."""
-    return FoldedWordTokenizer() | StopFilter(stoplist=_ANY_STOP_WORD, minsize=3)
+    return FoldedWordTokenizer() | StopFilter(stoplist=_ANY_STOP_WORD, minsize=3, renumber=False)
 
 
 def is_stop_word(word: str) -> bool:
@@ -204,17 +205,39 @@ def indexed_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
     Whoosh, every word is a Token passed along a generator per filter, and that was most of
     the indexing time. Tests hold the two equal on random multilingual text.
     """
+    steps = _word_list_steps(analyzer)
+    if steps is None:
+        return None
+    tokenizer, filters = steps
+    terms = list(zip(tokenizer.words(value), itertools.count()))
+    for stage, step in filters:
+        terms = step(stage, terms)
+    return terms
+
+
+def indexed_words(analyzer, value: str) -> set[str] | None:
+    """The distinct terms `analyzer` indexes for `value` (None as for `indexed_terms`), each
+    word of the text filtered once: every filter here treats a word alike wherever it is."""
+    steps = _word_list_steps(analyzer)
+    if steps is None:
+        return None
+    tokenizer, filters = steps
+    terms = [(word, 0) for word in set(tokenizer.words(value))]
+    for stage, step in filters:
+        terms = step(stage, terms)
+    return set(map(itemgetter(0), terms))
+
+
+def _word_list_steps(analyzer) -> tuple[FoldedWordTokenizer, list] | None:
+    """The analyzer's tokenizer and (filter, its word-list step) pairs, if all have one."""
     stages = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
     tokenizer, *filters = stages
     if type(tokenizer) is not FoldedWordTokenizer:
         return None
-    terms = list(zip(tokenizer.words(value), itertools.count()))
-    for stage in filters:
-        step = _WORD_LIST_STEPS.get(type(stage))
-        if step is None:
-            return None
-        terms = step(stage, terms)
-    return terms
+    steps = [(stage, _WORD_LIST_STEPS.get(type(stage))) for stage in filters]
+    if any(step is None for _, step in steps):
+        return None
+    return tokenizer, steps
 
 
 def _stopped(stage: StopFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
@@ -245,7 +268,7 @@ class WordText(TEXT):
     def index(self, value, **kwargs):
         terms = None
         if isinstance(value, str) and not kwargs and \
-                type(self.format) in (Existence, Frequency, Positions):
+                type(self.format) in (Frequency, Positions):
             terms = indexed_terms(self.analyzer, value)
         if terms is None:
             return super().index(value, **kwargs)
@@ -254,24 +277,27 @@ class WordText(TEXT):
 
 class WordSet(WordText):
     """A WordText field that records only which documents hold each word, not how often: for
-    the spelling dictionary, which counts documents. Every word of every document is one of
-    its postings, over a third of the index's; without frequencies they cost less to write
-    and to store."""
+    the spelling dictionary, which counts documents, and the compounds. Without frequencies,
+    postings cost less to write and to store, and each distinct word of a text is analysed
+    once."""
 
     def __init__(self, analyzer):
         super().__init__(analyzer=analyzer, phrase=False)
         self.format = Existence()
 
+    def index(self, value, **kwargs):
+        words = indexed_words(self.analyzer, value) \
+            if isinstance(value, str) and not kwargs else None
+        if words is None:
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost
+        return [(word.encode("utf-8"), 1, boost, b"") for word in words]
 
-def _word_values(form: Existence | Frequency | Positions,
-                 terms: list[tuple[str, int]]) -> list[tuple]:
+
+def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]) -> list[tuple]:
     """What Whoosh's format makes of the terms: per term its UTF-8 bytes, frequency, weight
-    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded;
-    for Existence, frequency 1, the boost, and no value."""
+    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded."""
     boost = form.field_boost
-    if type(form) is Existence:
-        return [(word.encode("utf-8"), 1, boost, b"")
-                for word in set(map(itemgetter(0), terms))]
     if type(form) is Frequency:
         counts = Counter(map(itemgetter(0), terms))
         return [(word.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))
