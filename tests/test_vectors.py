@@ -22,6 +22,23 @@ def test_vector_scores_equal_whoosh_scores(engine, text):
         assert scores[docnum] == pytest.approx(score, rel=1e-4)
 
 
+def test_a_union_of_many_rare_and_common_terms_scores_as_whoosh_does(engine):
+    """Rare terms of a union are added document by document, common ones over whole arrays:
+    the same matches and scores either way."""
+    from kbsearch.index import schema as f
+    lexicon = list(engine._searcher.lexicon(f.SPELL))
+    terms = [wq.Term(f.SPELL, text.decode("utf-8"), boost=1.0 + i % 3)
+             for i, text in enumerate(lexicon[::max(1, len(lexicon) // 150)])]
+    terms += [wq.Term(f.body_field("fr"), "mission"), wq.Term(f.COUNTRY, "JP", boost=2.0)]
+    query = wq.Or(terms)
+    mask, scores = VectorScorer(engine._searcher, engine._cache.size).evaluate(query)
+    expected = {hit.docnum: hit.score for hit in engine._searcher.search(query, limit=None)}
+    assert len(terms) > 100 and len(expected) > 100
+    assert set(np.flatnonzero(mask).tolist()) == set(expected)
+    for docnum, score in expected.items():
+        assert scores[docnum] == pytest.approx(score, rel=1e-4)
+
+
 def test_and_requires_every_part(engine):
     clauses = [engine._builder.clause(c) for c in parse_query("Nagakute Waterloo").must]
     mask, _ = VectorScorer(engine._searcher, engine._cache.size).evaluate(wq.And(clauses))

@@ -20,6 +20,8 @@ from kbsearch.search.postings import PostingsReader, walk
 # Postings kept between queries, by size: a worker's memory stays bounded while the terms
 # people search often stay read (a common word at 100,000 documents is about 0.5 MB).
 CACHE_BYTES = 48 * 2**20
+# A term in fewer than one document in this many is added to a union document by document.
+SPARSE_FROM = 16
 
 
 class VectorScorer:
@@ -51,6 +53,14 @@ class VectorScorer:
         mask = np.zeros(self.size, dtype=bool) if union else np.ones(self.size, dtype=bool)
         scores = np.zeros(self.size, dtype=np.float32)
         for sub in subqueries:
+            if union and isinstance(sub, wq.Term):
+                ids, values = self.postings(sub.fieldname, sub.text)
+                # A rare term is added where its documents are (a compound part's union
+                # has up to hundreds); a common one, over whole arrays, which is faster.
+                if len(ids) * SPARSE_FROM < self.size:
+                    mask[ids] = True
+                    scores[ids] += values * sub.boost if sub.boost != 1.0 else values
+                    continue
             sub_mask, sub_scores = self.evaluate(sub)
             if union:
                 mask |= sub_mask
