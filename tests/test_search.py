@@ -343,6 +343,28 @@ def test_a_dutch_or_german_compound_is_found_by_any_long_part_of_it(tmp_path):
         assert found("Gemei") == []
 
 
+def test_documents_of_equal_rank_keep_their_order_when_one_is_indexed_again(tmp_path):
+    """Ties are listed by source path, not by when documents were indexed: re-indexing a file
+    (or a bulk rebuild whose workers finish in another order) does not reorder them."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    page = "---\ntitle: Salon à Lyon\ndate: 2024-05-01\n---\nLes entreprises wallonnes exposent.\n"
+    for name in ("c.md", "a.md", "e.md", "b.md", "d.md"):
+        (kb / name).write_text(page, encoding="utf-8")
+
+    def orders():
+        with SearchEngine(tmp_path / "index") as engine:
+            return [sources(engine.search(SearchRequest(query=query, sort=sort)))
+                    for query, sort in (("entreprises wallonnes", "relevance"), ("", "newest"),
+                                        ("entreprises", "oldest"))]
+
+    build_index([kb], tmp_path / "index")
+    assert orders() == [["a.md", "b.md", "c.md", "d.md", "e.md"]] * 3
+    (kb / "a.md").write_text(page + "\n", encoding="utf-8")  # new content, the same words
+    assert build_index([kb], tmp_path / "index").updated == 1
+    assert orders() == [["a.md", "b.md", "c.md", "d.md", "e.md"]] * 3
+
+
 def test_remembered_documents_stay_within_their_bound_and_match_the_index(engine, monkeypatch):
     """Documents shown are kept decoded, as many as REMEMBERED: memory stays bounded, and a
     document read again (remembered or read anew) is the one the index stores."""

@@ -69,9 +69,10 @@ def build_schema() -> Schema:
     fields = {
         # Identity: a stable id for URLs, the path relative to the folder it was indexed from,
         # that folder (so a re-index knows which documents a removed file leaves behind) and a
-        # content hash (so an unchanged file is skipped).
+        # content hash (so an unchanged file is skipped). The path is a column too: results
+        # that rank equal are listed by it (see search.engine).
         ID_FIELD: ID(unique=True, stored=True, sortable=True),
-        SOURCE: ID(stored=True),
+        SOURCE: ID(stored=True, sortable=True),
         ROOT: ID(stored=True),
         CONTENT_HASH: ID(stored=True),
         # Display only: never searched directly, the language fields are. The title is also a

@@ -82,6 +82,8 @@ class SearchEngine:
         self._builder = QueryBuilder(index.schema, self._lexicon)
         self._cache = fc.FacetCache(reader)
         self._ids = [v or "" for v in fc.read_column(reader, f.ID_FIELD, self._cache.size)]
+        self._tie_rank = _tie_ranks(fc.read_column(reader, f.SOURCE, self._cache.size),
+                                    self._ids)
         self._docnum = {doc_id: n for n, doc_id in enumerate(self._ids)
                         if doc_id and self._cache.alive[n]}
         titles = [(v or b"").decode("utf-8") for v in
@@ -228,10 +230,11 @@ class SearchEngine:
             days = self._cache.day[selected]
             keys = np.where(days == fc.NO_DATE, np.iinfo(np.int64).max,
                             days if request.sort == "oldest" else -days)
-            return [(int(d), 0.0) for d in selected[np.lexsort((selected, keys))][:wanted]]
+            ties = self._tie_rank[selected]
+            return [(int(d), 0.0) for d in selected[np.lexsort((ties, keys))][:wanted]]
         # Documents meeting every clause first, then by how many they meet, then by score.
         scores = words.scores[selected]
-        order = np.lexsort((selected, -scores, -words.met[selected]))[:wanted]
+        order = np.lexsort((self._tie_rank[selected], -scores, -words.met[selected]))[:wanted]
         return [(int(selected[i]), float(scores[i])) for i in order]
 
     def _rerank_weight_vector(self) -> np.ndarray:
@@ -453,3 +456,13 @@ def _selected_months(request: SearchRequest) -> tuple[str, ...]:
 def _replace_words(text: str, replacements: dict[str, str]) -> str:
     """The query as typed with each corrected word replaced."""
     return re.sub(r"[\w'’\-.&]+", lambda m: replacements.get(m.group(0), m.group(0)), text)
+
+
+def _tie_ranks(sources: list, ids: list[str]) -> np.ndarray:
+    """Each document's place in (source path, id) order, in which documents that rank equal
+    are listed: by document number, they moved whenever one was indexed again, and a bulk
+    build numbers documents in the order its worker processes finish."""
+    order = sorted(range(len(ids)), key=lambda n: (sources[n] or "", ids[n]))
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[order] = np.arange(len(ids))
+    return ranks
