@@ -10,14 +10,14 @@ what facets count and what cross-lingual queries hit.
 from __future__ import annotations
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
 from kbsearch.index.analysis import (WordSet, WordText, compound_analyzer, cjk_analyzer,
                                      generic_analyzer, language_analyzer, spelling_analyzer)
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")
@@ -65,16 +65,25 @@ def text_suffix(language: str) -> str:
 TEXT_SUFFIXES = (*LANGUAGES, "cjk", "generic")
 
 
+def column_only(field: FieldType) -> FieldType:
+    """`field` as a column (and stored if it is) that is never indexed: for values that only
+    ever come back as arrays (see search.facets), never as terms to search."""
+    field.indexed = False
+    return field
+
+
 def build_schema() -> Schema:
     fields = {
-        # Identity: a stable id for URLs, the path relative to the folder it was indexed from,
-        # that folder (so a re-index knows which documents a removed file leaves behind) and a
-        # content hash (so an unchanged file is skipped). The path is a column too: results
-        # that rank equal are listed by it (see search.engine).
+        # Identity: a stable id for URLs (the term a re-index deletes by), the path relative
+        # to the folder it was indexed from, that folder and a content hash (the run's
+        # manifest holds these two, to find removed and unchanged files). The path is a
+        # column too: results that rank equal are listed by it (see search.engine). Nothing
+        # searches the path, folder or hash, so they are not indexed: a term of its own per
+        # document each, a third of a bulk build's terms.
         ID_FIELD: ID(unique=True, stored=True, sortable=True),
-        SOURCE: ID(stored=True, sortable=True),
-        ROOT: ID(stored=True),
-        CONTENT_HASH: ID(stored=True),
+        SOURCE: column_only(ID(stored=True, sortable=True)),
+        ROOT: STORED(),
+        CONTENT_HASH: STORED(),
         # Display only: never searched directly, the language fields are. The title is also a
         # column, so completion reads every title without unpickling whole documents.
         TITLE: STORED(),
@@ -91,11 +100,13 @@ def build_schema() -> Schema:
         LANGUAGE: ID(stored=True, sortable=True),
         # Dates as day numbers (proleptic ordinals): the meaningful date for filters and
         # sorting (when an event or mission takes place, when news was published), with year
-        # and year-month beside it. Numbers, because numeric ranges and columns are several
-        # times cheaper than Whoosh's date fields, whose columns cannot even hold "no date".
-        DATE: NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
+        # and year-month beside it. Numbers, because numeric columns are several times cheaper
+        # than Whoosh's date fields, whose columns cannot even hold "no date". Filters, sorts
+        # and facets read the columns; only the year is searched (a year in a query), so the
+        # day and month skip the 8 range terms per value that NUMERIC indexes.
+        DATE: column_only(NUMERIC(int, bits=32, signed=False, sortable=True)),
         YEAR: NUMERIC(int, bits=16, signed=False, stored=True, sortable=True),
-        YEARMONTH: NUMERIC(int, bits=32, signed=False, stored=True, sortable=True),
+        YEARMONTH: column_only(NUMERIC(int, bits=32, signed=False, sortable=True)),
         # Whose document it is: the agency's own, or a reference fact sheet (the World
         # Factbook) that pages show apart and ranking puts after the agency's documents.
         ORIGIN: ID(stored=True, sortable=True),
