@@ -314,6 +314,23 @@ def test_stop_words_are_never_corrected(engine):
         assert engine.search(SearchRequest(query=word)).suggestion is None, word
 
 
+def test_corrections_know_words_after_elided_articles_and_offer_only_words_of_letters(
+        tmp_path):
+    """The dictionary holds `exportation` where a text says `l'exportation`, so a misspelled
+    `exportaton` is corrected; and it holds no `l'usine`, so `lusine` is not corrected to
+    it, nor to anything with an apostrophe or a digit."""
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "fr.md").write_text(
+        "---\ntitle: Commerce extérieur\nlanguage: fr\n---\nL'exportation wallonne "
+        "progresse et l'usine de Herstal tourne. L'exportation vers le Japon double. "
+        "Le lusin2 reste une référence.\n", encoding="utf-8")
+    assert build_index([tmp_path / "kb"], tmp_path / "index").errors == []
+    with SearchEngine(tmp_path / "index") as engine:
+        assert engine.search(SearchRequest(query="exportaton")).suggestion == "exportation"
+        offered = engine.search(SearchRequest(query="lusine")).suggestion
+        assert offered is None or offered.isalpha(), offered
+
+
 def test_a_dutch_or_german_compound_is_found_by_any_long_part_of_it(tmp_path):
     """`Gemeinschaft` finds `Gemeinschaftsstand`: long query words are looked for inside the
     long words of Dutch and German documents (not of French ones, which do not compound)."""

@@ -183,12 +183,26 @@ def compound_analyzer():
                                              renumber=False)
 
 
+class LettersOnlyFilter(Filter):
+    """Keeps the words made of letters only: no numbers, and no word still holding an
+    apostrophe."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.text.isalpha():
+                yield t
+
+
 def spelling_analyzer():
-    """The words typo correction may offer or must know: as written (folded), of three letters
-    or more (it corrects words of four letters or more, so it never offers a shorter one), and
-    no stop word of any language (it never corrects them nor offers them). A quarter fewer
-    postings than every word."""
-    return FoldedWordTokenizer() | StopFilter(stoplist=_ANY_STOP_WORD, minsize=3, renumber=False)
+    """The words typo correction may offer or must know: as written (folded), French elided
+    articles dropped (`l'exportation` counts as `exportation`), of letters only (it corrects
+    words of letters only, and never offers `l'usine` for `lusine` nor a number), of three
+    letters or more (it corrects words of four letters or more, so it never offers a shorter
+    one), and no stop word of any language (it never corrects them nor offers them). Half
+    the postings of every word."""
+    return (FoldedWordTokenizer(FRENCH_ELISIONS)
+            | StopFilter(stoplist=_ANY_STOP_WORD, minsize=3, renumber=False)
+            | LettersOnlyFilter())
 
 
 def is_stop_word(word: str) -> bool:
@@ -258,7 +272,12 @@ def _stemmed(stage: StemFilter, terms: list[tuple[str, int]]) -> list[tuple[str,
     return [(word if word in ignore else stem(word), pos) for word, pos in terms]
 
 
-_WORD_LIST_STEPS = {StopFilter: _stopped, StemFilter: _stemmed}
+def _letters_only(stage: LettersOnlyFilter,
+                  terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    return [(word, pos) for word, pos in terms if word.isalpha()]
+
+
+_WORD_LIST_STEPS = {StopFilter: _stopped, StemFilter: _stemmed, LettersOnlyFilter: _letters_only}
 
 
 class WordText(TEXT):
