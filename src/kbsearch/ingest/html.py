@@ -11,6 +11,7 @@ took two to four times as long, with the same text and metadata on every page co
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LINK_BLOCKS = {"ul", "ol", "div", "table", "section", "p", "td"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CLASS_WORDS = re.compile(r"[a-z]+")
+_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "date",
               "dc.date", "dc.date.issued", "dcterms.date", "dcterms.issued", "dcterms.created",
@@ -349,17 +351,22 @@ def _json_nodes(data: object, depth: int = 0):
             yield from _json_nodes(item, depth + 1)
 
 
-def _class_words(tag: etree._Element) -> set[str]:
-    classes = (tag.get("class") or "").split()
-    ident = tag.get("id") or ""
-    label = tag.get("aria-label") or ""
+def _class_words(tag: etree._Element) -> frozenset[str]:
+    """The words of an element's classes, id and label, which say what it is."""
+    return _name_words(tag.get("class") or "", tag.get("id") or "", tag.get("aria-label") or "")
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_words(classes: str, ident: str, label: str) -> frozenset[str]:
+    """Remembered: a site's pages share their class names, and every element is asked
+    several times (chrome, breadcrumb, dateline)."""
     # BEM names: `article-header__meta` is judged by its element (`meta`), `nav--open` by its
     # block (`nav`): the part that says what this element is.
-    classes = [c.rsplit("__", 1)[-1].split("--", 1)[0] for c in classes]
-    raw = " ".join([*classes, ident, label])
+    parts = [c.rsplit("__", 1)[-1].split("--", 1)[0] for c in classes.split()]
+    raw = " ".join([*parts, ident, label])
     # camelCase → camel case, so `shareButtons` yields `share`.
-    raw = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw).lower()
-    return set(_CLASS_WORDS.findall(raw))
+    raw = _CAMEL_CASE.sub(r"\1 \2", raw).lower()
+    return frozenset(_CLASS_WORDS.findall(raw))
 
 
 def _is_breadcrumb(tag: etree._Element) -> bool:
