@@ -100,10 +100,16 @@ def test_every_text_field_indexes_word_lists_exactly_as_whoosh_indexes_tokens(wo
     them included."""
     from whoosh.fields import TEXT
 
-    from kbsearch.index.analysis import WordText
+    from kbsearch.index.analysis import WordSet, WordText
     from kbsearch.index.schema import build_schema
     text = separator.join(words)
     fields = [field for _, field in build_schema().items() if isinstance(field, WordText)]
     assert len(fields) == 12  # four languages' titles and bodies, generic ones, compound, spell
     for field in fields:
         assert sorted(field.index(text)) == sorted(TEXT.index(field, text))
+    # The spelling and compound fields take a title and a body apart: the words of both.
+    title, body = separator.join(words[:2]), separator.join(words[2:])
+    for field in fields:
+        if isinstance(field, WordSet):
+            assert sorted(field.index((title, body))) == \
+                sorted(TEXT.index(field, f"{title}\n{body}"))

@@ -99,10 +99,17 @@ class FoldedWordTokenizer(Tokenizer):
     def words(self, value: str) -> list[str]:
         """The words of `value` as the tokens' texts, without Token objects (see
         `indexed_terms`)."""
-        words = _FOLDED_WORD.findall(fold(value))
+        words = _folded_words(value)
         if not self.elisions:
             return words
         return [self._elided(word) if "'" in word else word for word in words]
+
+    def distinct_words(self, value: str) -> set[str]:
+        """`set(self.words(value))`, each distinct word elided once."""
+        words = set(_folded_words(value))
+        if not self.elisions:
+            return words
+        return {self._elided(word) if "'" in word else word for word in words}
 
     def _elided(self, word: str) -> str:
         if self.elisions and "'" in word:
@@ -110,6 +117,14 @@ class FoldedWordTokenizer(Tokenizer):
             if head in self.elisions and tail:
                 return tail
         return word
+
+
+@functools.lru_cache(maxsize=8)
+def _folded_words(value: str) -> list[str]:
+    """The folded words of `value` (callers must not change the list). Remembered for the
+    last few texts: a document's body is split into words for its language's field, then
+    again for the spelling dictionary and the compounds."""
+    return _FOLDED_WORD.findall(fold(value))
 
 
 def french_light_stem(word: str) -> str:
@@ -229,14 +244,14 @@ def indexed_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
     return terms
 
 
-def indexed_words(analyzer, value: str) -> set[str] | None:
-    """The distinct terms `analyzer` indexes for `value` (None as for `indexed_terms`), each
-    word of the text filtered once: every filter here treats a word alike wherever it is."""
+def indexed_words(analyzer, texts: tuple[str, ...]) -> set[str] | None:
+    """The distinct terms `analyzer` indexes for `texts` (None as for `indexed_terms`), each
+    word filtered once: every filter here treats a word alike wherever it is."""
     steps = _word_list_steps(analyzer)
     if steps is None:
         return None
     tokenizer, filters = steps
-    terms = [(word, 0) for word in set(tokenizer.words(value))]
+    terms = [(word, 0) for word in set().union(*map(tokenizer.distinct_words, texts))]
     for stage, step in filters:
         terms = step(stage, terms)
     return set(map(itemgetter(0), terms))
@@ -298,17 +313,21 @@ class WordSet(WordText):
     """A WordText field that records only which documents hold each word, not how often: for
     the spelling dictionary, which counts documents, and the compounds. Without frequencies,
     postings cost less to write and to store, and each distinct word of a text is analysed
-    once."""
+    once.
+
+    Its value is a text or a tuple of texts (a title and a body) whose words it holds: the
+    body then splits into words once for all fields (see `_folded_words`), where a title and
+    body joined into one new text had to be split again."""
 
     def __init__(self, analyzer):
         super().__init__(analyzer=analyzer, phrase=False)
         self.format = Existence()
 
     def index(self, value, **kwargs):
-        words = indexed_words(self.analyzer, value) \
-            if isinstance(value, str) and not kwargs else None
+        texts = (value,) if isinstance(value, str) else value
+        words = indexed_words(self.analyzer, texts) if not kwargs else None
         if words is None:
-            return super().index(value, **kwargs)
+            return super().index("\n".join(texts), **kwargs)
         boost = self.format.field_boost
         return [(word.encode("utf-8"), 1, boost, b"") for word in words]
 

@@ -16,7 +16,7 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
     suffix = f.text_suffix(doc.language)
     when = _meaningful_date(doc)
     internal = doc.internal or in_internal_folder(source)
-    all_text = f"{doc.title}\n{doc.text}"
+    title_and_text = (doc.title, doc.text)
     fields = {
         f.ID_FIELD: doc_id, f.SOURCE: source, f.ROOT: root, f.CONTENT_HASH: doc.content_hash,
         f.TITLE: doc.title, f.TITLE_COLUMN: doc.title.encode("utf-8"),
@@ -28,10 +28,10 @@ def document_fields(doc: Document, doc_id: str, root: str, source: str) -> dict:
         f.COUNTRY: ",".join(doc.countries), f.SECTOR: ",".join(doc.sectors),
         f.TYPE: doc.type, f.LANGUAGE: doc.language, f.ORIGIN: f.REFERENCE if doc.reference else f.AGENCY,
         f.title_field(suffix): doc.title, f.body_field(suffix): doc.text,
-        f.SPELL: all_text,
+        f.SPELL: title_and_text,
     }
     if doc.language in f.COMPOUND_LANGUAGES:
-        fields[f.COMPOUND] = all_text
+        fields[f.COMPOUND] = title_and_text
     if when:
         fields[f.DATE] = when.toordinal()
         fields[f.YEAR] = when.year
