@@ -17,7 +17,7 @@ from kbsearch.index.analysis import (WordSet, WordText, compound_analyzer, cjk_a
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 LANGUAGES = ("fr", "nl", "de", "en")  # languages with analyzers of their own
 CJK_LANGUAGES = ("ja", "zh", "ko")

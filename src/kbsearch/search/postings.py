@@ -153,13 +153,14 @@ def _term_postings(postfile, position: int, length: int,
 def _ids_and_weights(data: bytes, count: int, fixed_size: int | None) -> tuple:
     """A block's minified ids and weights from its pickled `data`, without its values.
 
-    Whoosh pickles a block as (ids, weights, values) with protocol 2, where each posting's
-    positions are a bytes object that unpickles through a call of `_codecs.encode`: 90 % of
-    decoding a text field's block, for values scores never use. The values open with the
-    first such call (or `bytes()` for empty ones), a fixed string that the opcodes and binary
-    numbers of ids and weights cannot form, so the stream is cut there and closed as a pair.
-    Fields whose values have a fixed size (frequencies, none) hold one bytes object or None
-    and are unpickled whole, cheaply.
+    A block is pickled as (ids, weights, values). kbsearch's writer uses protocol 4, where the
+    values are plain bytes, cheap to unpickle whole. Whoosh's own writer uses protocol 2,
+    where each posting's positions are a bytes object that unpickles through a call of
+    `_codecs.encode`: 90 % of decoding a text field's block, for values scores never use.
+    Those values open with the first such call (or `bytes()` for empty ones), a fixed string
+    that the opcodes and binary numbers of ids and weights cannot form, so the stream is cut
+    there and closed as a pair. Fields whose values have a fixed size (frequencies, none)
+    hold one bytes object or None and are unpickled whole.
     """
     cut = -1
     if fixed_size is None or fixed_size < 0:
