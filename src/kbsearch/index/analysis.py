@@ -344,14 +344,14 @@ def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]) -> l
     for word, pos in terms:
         positions[word].append(pos)
     return [(word.encode("utf-8"), len(found), len(found) * boost,
-             bytes(_one_position(found[0])) if len(found) == 1 else form.encode(found))
+             _one_position(found[0]) if len(found) == 1 else form.encode(found))
             for word, found in positions.items()]
 
 
 @functools.lru_cache(maxsize=65_536)
-def _one_position(position: int) -> bytearray:
+def _one_position(position: int) -> bytes:
     """`Positions.encode([position])`, remembered: most terms occur once in a document, at
-    one of a few thousand positions, and encoding pickles. Each posting still gets bytes of
-    its own: pickle writes a value shared by two postings of a block once, and the postings
-    file would then depend on which values happen to be the same object."""
-    return bytearray(Positions().encode([position]))
+    one of a few thousand positions, and encoding pickles. Postings share the value: held
+    once in memory, and written once per block (pickle refers back to a value it has
+    written)."""
+    return Positions().encode([position])
