@@ -32,10 +32,9 @@ from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3P
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-# Memory of one filed posting (its share of the flat list and its weight; document numbers
-# and values are mostly shared), for keeping the pool within its budget: measured as 59 bytes
-# (growth of the process's memory over 1.9 million postings of bench documents).
-BYTES_PER_POSTING = 60
+# Rough memory of one filed posting (its share of the flat list, the boxed document number,
+# weight and value), for keeping the pool within its budget.
+BYTES_PER_POSTING = 90
 # Postings per marshalled record of a run (about 5 MB read back): runs are merged a record of
 # each at a time, so this bounds the merge's memory, whatever the terms' sizes.
 POSTINGS_PER_RECORD = 20_000
