@@ -6,12 +6,13 @@ with a reason a person can act on; no other exception escapes `read_file`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
-import cmarkgfm
 import yaml
+from markdown_it_pyrs import MarkdownIt
 
 from kbsearch import config
 from kbsearch.errors import IngestError
@@ -119,18 +120,23 @@ def split_front_matter(text: str, source: str) -> tuple[dict, str]:
     return {str(k).strip().lower(): v for k, v in meta.items()}, text[found.end():]
 
 
-# Raw HTML in Markdown passes through, as CommonMark says, for `fragment_text` to read like
-# any page's (scripts and styles dropped there); tables are GitHub's extension.
-_MARKDOWN_OPTIONS = cmarkgfm.Options.CMARK_OPT_UNSAFE
-_MARKDOWN_EXTENSIONS = ["table"]
+@functools.cache
+def _markdown() -> MarkdownIt:
+    """One renderer per process. markdown-it-pyrs is markdown-it (CommonMark, with tables) in
+    Rust: a quarter of the time markdown-it-py (pure Python) took, with the same text on every
+    Markdown file of the corpora and the held-out set. (cmark, by cmarkgfm, was as fast, but
+    leaked each document's tree: 10 KB a file.) Raw HTML passes through, for `fragment_text`
+    to read like any page's."""
+    return MarkdownIt("commonmark").enable("table")
 
 
 def _markdown_html(body: str) -> str:
-    """A Markdown body as HTML, by cmark, CommonMark's reference parser in C: a fifth of the
-    time markdown-it-py (pure Python) took, with the same text on every Markdown file of
-    the corpora and the held-out set."""
-    return cmarkgfm.markdown_to_html_with_extensions(body, options=_MARKDOWN_OPTIONS,
-                                                     extensions=_MARKDOWN_EXTENSIONS)
+    try:
+        return _markdown().render(body)
+    except BaseException as exc:  # a Rust panic arrives as a BaseException, not an Exception
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise ValueError(f"the Markdown renderer failed ({exc.__class__.__name__})") from exc
 
 
 def read_markdown(data: bytes, source: str) -> RawDocument:
