@@ -31,10 +31,6 @@ from whoosh.util.numeric import byte_to_length
 # Whoosh keeps a field's length per document as one byte; this decodes all 256 at once.
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
-# How protocol 2 pickles the first bytes object of a stream (see _ids_and_weights), and the
-# opcodes that close a stream cut after two items: TUPLE2, STOP.
-_FIRST_BYTES_OPCODES = (b"c_codecs\nencode\n", b"c__builtin__\nbytes\n")
-_CLOSE_PAIR = b"\x86."
 _BLOCK_LENGTH = struct.Struct("!i")  # whoosh.system's int: a block's length, before it
 
 
@@ -85,12 +81,10 @@ class PostingsReader:
                 ids, weights, _ = terminfo.inlined_postings()
                 ids, weights = np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
             else:
-                fixed_size = reader.schema[field].format.fixed_value_size()
                 position, length = terminfo.extent()
                 if isinstance(length, tuple):  # whoosh3 reads it back as struct.unpack's tuple
                     (length,) = length
-                ids, weights = _term_postings(reader._terms._postfile, position, length,
-                                              fixed_size)
+                ids, weights = _term_postings(reader._terms._postfile, position, length)
             if deleted := reader.deleted_docs_set:
                 live = ~np.isin(ids, list(deleted))
                 ids, weights = ids[live], weights[live]
@@ -110,8 +104,7 @@ class PostingsReader:
         return lengths
 
 
-def _term_postings(postfile, position: int, length: int,
-                   fixed_size: int | None) -> tuple[np.ndarray, np.ndarray]:
+def _term_postings(postfile, position: int, length: int) -> tuple[np.ndarray, np.ndarray]:
     """A term's document numbers and weights in one segment, decoded as arrays.
 
     The term's blocks lie one after the other, so they are read in one piece and taken apart
@@ -134,8 +127,10 @@ def _term_postings(postfile, position: int, length: int,
         stream.seek(start)
         count, last_id, _, compression, _, _ = pickle.load(stream)
         data = region[stream.tell():end]
-        block_gaps, block_weights = _ids_and_weights(
-            zlib.decompress(data) if compression else data, count, fixed_size)
+        # (ids, weights, values); kbsearch's writer pickles blocks with protocol 4, where the
+        # values (positions) are plain bytes, cheap to unpickle with the rest.
+        block_gaps, block_weights = pickle.loads(zlib.decompress(data) if compression
+                                                 else data)[:2]
         first = len(gaps)
         gaps.extend(block_gaps)
         gaps[first] -= previous_last
@@ -148,28 +143,6 @@ def _term_postings(postfile, position: int, length: int,
             break
     return (np.cumsum(np.array(gaps, dtype=np.int64)).astype(np.int32),
             np.array(weights, dtype=np.float32))
-
-
-def _ids_and_weights(data: bytes, count: int, fixed_size: int | None) -> tuple:
-    """A block's minified ids and weights from its pickled `data`, without its values.
-
-    A block is pickled as (ids, weights, values). kbsearch's writer uses protocol 4, where the
-    values are plain bytes, cheap to unpickle whole. Whoosh's own writer uses protocol 2,
-    where each posting's positions are a bytes object that unpickles through a call of
-    `_codecs.encode`: 90 % of decoding a text field's block, for values scores never use.
-    Those values open with the first such call (or `bytes()` for empty ones), a fixed string
-    that the opcodes and binary numbers of ids and weights cannot form, so the stream is cut
-    there and closed as a pair. Fields whose values have a fixed size (frequencies, none)
-    hold one bytes object or None and are unpickled whole.
-    """
-    cut = -1
-    if fixed_size is None or fixed_size < 0:
-        cut = min((at for at in map(data.find, _FIRST_BYTES_OPCODES) if at >= 0), default=-1)
-    if cut < 0:
-        return pickle.loads(data)[:2]
-    if count > 3:  # a tuple of more than three items opens with a MARK
-        cut -= 1
-    return pickle.loads(data[:cut] + _CLOSE_PAIR)
 
 
 def _leaf_lengths(reader, field: str) -> np.ndarray:
