@@ -15,9 +15,8 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
-from operator import itemgetter
 
 from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -226,22 +225,28 @@ def is_stop_word(word: str) -> bool:
     return fold(word) in _ANY_STOP_WORD
 
 
-def indexed_terms(analyzer, value: str) -> list[tuple[str, int]] | None:
-    """The (term, position) pairs `analyzer` indexes for `value`, or None for an analyzer
-    without this path (the CJK one), which indexes through Whoosh's Token stream.
+# A word list's positions: the first of positions that run on one by one, or each word's.
+WordPositions = int | list[int]
+
+
+def indexed_terms(analyzer, value: str) -> tuple[list[str], WordPositions] | None:
+    """The terms `analyzer` indexes for `value`, in order, with their positions, or None for
+    an analyzer without this path (the CJK one), which indexes through Whoosh's Token stream.
 
     The same terms and positions as that stream, computed on lists of words instead: through
     Whoosh, every word is a Token passed along a generator per filter, and that was most of
-    the indexing time. Tests hold the two equal on random multilingual text.
+    the indexing time. Positions are kept as a first position while they run on one by one
+    (as they do unless a filter drops words without renumbering), so no step but the
+    grouping by term touches them. Tests hold the two equal on random multilingual text.
     """
     steps = _word_list_steps(analyzer)
     if steps is None:
         return None
     tokenizer, filters = steps
-    terms = list(zip(tokenizer.words(value), itertools.count()))
+    words, positions = tokenizer.words(value), 0
     for stage, step in filters:
-        terms = step(stage, terms)
-    return terms
+        words, positions = step(stage, words, positions)
+    return words, positions
 
 
 def indexed_words(analyzer, texts: tuple[str, ...]) -> set[str] | None:
@@ -251,10 +256,10 @@ def indexed_words(analyzer, texts: tuple[str, ...]) -> set[str] | None:
     if steps is None:
         return None
     tokenizer, filters = steps
-    terms = [(word, 0) for word in set().union(*map(tokenizer.distinct_words, texts))]
+    words = list(set().union(*map(tokenizer.distinct_words, texts)))
     for stage, step in filters:
-        terms = step(stage, terms)
-    return set(map(itemgetter(0), terms))
+        words, _ = step(stage, words, 0)
+    return set(words)
 
 
 def _word_list_steps(analyzer) -> tuple[FoldedWordTokenizer, list] | None:
@@ -269,27 +274,36 @@ def _word_list_steps(analyzer) -> tuple[FoldedWordTokenizer, list] | None:
     return tokenizer, steps
 
 
-def _stopped(stage: StopFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _kept(words: list[str], positions: WordPositions, keep: list[bool]) -> tuple[list, WordPositions]:
+    """The words `keep` flags, with their own positions."""
+    if isinstance(positions, int):
+        positions = range(positions, positions + len(words))
+    return list(itertools.compress(words, keep)), list(itertools.compress(positions, keep))
+
+
+def _stopped(stage: StopFilter, words: list[str], positions: WordPositions):
     shortest, longest, stops = stage.min, stage.max, stage.stops
     if longest is None:
-        kept = [(word, pos) for word, pos in terms if word not in stops and len(word) >= shortest]
+        keep = [word not in stops and len(word) >= shortest for word in words]
     else:
-        kept = [(word, pos) for word, pos in terms
-                if word not in stops and shortest <= len(word) <= longest]
-    if not stage.renumber or not kept:
-        return kept
-    first = kept[0][1]  # Whoosh keeps the first word's position and counts on from there
-    return [(word, pos) for (word, _), pos in zip(kept, itertools.count(first))]
+        keep = [word not in stops and shortest <= len(word) <= longest for word in words]
+    if not stage.renumber or True not in keep:
+        return _kept(words, positions, keep)
+    # Whoosh keeps the first kept word's position and counts on from there.
+    first = keep.index(True)
+    first = positions + first if isinstance(positions, int) else positions[first]
+    return list(itertools.compress(words, keep)), first
 
 
-def _stemmed(stage: StemFilter, terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
+def _stemmed(stage: StemFilter, words: list[str], positions: WordPositions):
     stem, ignore = stage._stem, stage.ignore  # its cached stemmer, as the filter calls it
-    return [(word if word in ignore else stem(word), pos) for word, pos in terms]
+    if ignore:
+        return [word if word in ignore else stem(word) for word in words], positions
+    return list(map(stem, words)), positions
 
 
-def _letters_only(stage: LettersOnlyFilter,
-                  terms: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    return [(word, pos) for word, pos in terms if word.isalpha()]
+def _letters_only(stage: LettersOnlyFilter, words: list[str], positions: WordPositions):
+    return _kept(words, positions, list(map(str.isalpha, words)))
 
 
 _WORD_LIST_STEPS = {StopFilter: _stopped, StemFilter: _stemmed, LettersOnlyFilter: _letters_only}
@@ -306,7 +320,7 @@ class WordText(TEXT):
             terms = indexed_terms(self.analyzer, value)
         if terms is None:
             return super().index(value, **kwargs)
-        return _word_values(self.format, terms)
+        return _word_values(self.format, *terms)
 
 
 class WordSet(WordText):
@@ -332,20 +346,29 @@ class WordSet(WordText):
         return [(word.encode("utf-8"), 1, boost, b"") for word in words]
 
 
-def _word_values(form: Frequency | Positions, terms: list[tuple[str, int]]) -> list[tuple]:
+def _word_values(form: Frequency | Positions, words: list[str],
+                 positions: WordPositions) -> list[tuple]:
     """What Whoosh's format makes of the terms: per term its UTF-8 bytes, frequency, weight
-    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded."""
+    (each occurrence weighs 1, times the field's boost) and frequency or positions encoded.
+
+    Counted and grouped at C speed: most terms occur once in a document, and their one
+    position is the first; only the positions of repeated terms are gathered word by word."""
     boost = form.field_boost
+    counts = Counter(words)
     if type(form) is Frequency:
-        counts = Counter(map(itemgetter(0), terms))
         return [(word.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))
                 for word, frequency in counts.items()]
-    positions = defaultdict(list)
-    for word, pos in terms:
-        positions[word].append(pos)
-    return [(word.encode("utf-8"), len(found), len(found) * boost,
-             _one_position(found[0]) if len(found) == 1 else form.encode(found))
-            for word, found in positions.items()]
+    if isinstance(positions, int):
+        positions = range(positions, positions + len(words))
+    first = dict(zip(reversed(words), reversed(positions)))
+    repeated = {word: [] for word, frequency in counts.items() if frequency > 1}
+    if repeated:
+        for word, position in itertools.compress(zip(words, positions),
+                                                 map(repeated.__contains__, words)):
+            repeated[word].append(position)
+    return [(word.encode("utf-8"), frequency, frequency * boost,
+             _one_position(first[word]) if frequency == 1 else form.encode(repeated[word]))
+            for word, frequency in counts.items()]
 
 
 @functools.lru_cache(maxsize=65_536)
