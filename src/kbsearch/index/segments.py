@@ -29,12 +29,16 @@ from array import array
 from collections.abc import Iterator
 
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.formats import Existence
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 # Rough memory of one filed posting (its share of the flat list, the boxed document number,
-# weight and value), for keeping the pool within its budget.
+# weight and value), for keeping the pool within its budget. A bare posting (a document
+# number alone, see TermPostingPool) is counted in proportion: in the pool alone, 11 bytes
+# against 30 for a full one.
 BYTES_PER_POSTING = 90
+BYTES_PER_BARE_POSTING = 34
 # Postings per marshalled record of a run (about 5 MB read back): runs are merged a record of
 # each at a time, so this bounds the merge's memory, whatever the terms' sizes.
 POSTINGS_PER_RECORD = 20_000
@@ -53,16 +57,22 @@ Key = tuple[str, bytes]  # (field name, term bytes)
 class TermPostingPool:
     """Postings filed by term, each term's as a flat [doc, weight, value, doc, …] list.
 
+    The postings of `bare_fields` (fields that only record which documents hold a term:
+    every weight 1.0, no value) are filed bare, as [doc, doc, …]: half the postings of a
+    bulk build are the spelling dictionary's, and a third of the work of filing, holding
+    and writing them was their constant weights and values.
+
     Postings of a term come in increasing document order from a writer adding documents or
     merging segments; a term whose postings do not is sorted when it is read out.
     """
 
-    def __init__(self, tempstore, limitmb: int = 128):
+    def __init__(self, tempstore, limitmb: int = 128, bare_fields: frozenset[str] = frozenset()):
         self.tempstore = tempstore
-        self.limit = max(1, limitmb * 1024 * 1024 // BYTES_PER_POSTING)
+        self.limit = max(1, limitmb * 1024 * 1024)  # bytes, as counted by BYTES_PER_…
+        self.bare_fields = bare_fields
         self.runs: list[str] = []
         self._postings: dict[str, dict[bytes, list]] = {}  # field → term → flat postings
-        self._count = 0
+        self._bytes = 0
         self._unordered: set[Key] = set()
 
     def add(self, item: tuple) -> None:
@@ -70,13 +80,14 @@ class TermPostingPool:
         fieldname, text, docnum, weight, value = item
         terms = self._terms_of(fieldname)
         postings = terms.get(text)
+        filed = (docnum,) if fieldname in self.bare_fields else (docnum, weight, value)
         if postings is None:
-            terms[text] = [docnum, weight, value]
+            terms[text] = list(filed)
         else:
-            if docnum <= postings[-3]:
+            if docnum <= postings[-len(filed)]:
                 self._unordered.add((fieldname, text))
-            postings += (docnum, weight, value)
-        self._filed(1)
+            postings += filed
+        self._filed(1, fieldname)
 
     def add_document_terms(self, fieldname: str, docnum: int, items) -> int:
         """File the (term bytes, frequency, weight, value) items a field's `index` gives for
@@ -86,25 +97,40 @@ class TermPostingPool:
         """
         terms = self._terms_of(fieldname)
         length = count = 0
-        for text, frequency, weight, value in items:
-            weight = float(weight)  # what Whoosh's writer makes of it (weight × boost 1.0)
-            postings = terms.get(text)
-            if postings is None:
-                terms[text] = [docnum, weight, value]
-            else:
-                postings += (docnum, weight, value)
-            length += frequency
-            count += 1
-        self._filed(count)
+        if fieldname in self.bare_fields:
+            for text, frequency, _, _ in items:
+                postings = terms.get(text)
+                if postings is None:
+                    terms[text] = [docnum]
+                else:
+                    postings.append(docnum)
+                length += frequency
+                count += 1
+        else:
+            for text, frequency, weight, value in items:
+                weight = float(weight)  # what Whoosh's writer makes of it (weight × boost 1.0)
+                postings = terms.get(text)
+                if postings is None:
+                    terms[text] = [docnum, weight, value]
+                else:
+                    postings += (docnum, weight, value)
+                length += frequency
+                count += 1
+        self._filed(count, fieldname)
         return length
 
     def _terms_of(self, fieldname: str) -> dict[bytes, list]:
         return self._postings.setdefault(fieldname, {})
 
-    def _filed(self, count: int) -> None:
-        self._count += count
-        if self._count >= self.limit:
+    def _filed(self, count: int, fieldname: str) -> None:
+        self._bytes += count * (BYTES_PER_BARE_POSTING if fieldname in self.bare_fields
+                                else BYTES_PER_POSTING)
+        if self._bytes >= self.limit:
             self.save()
+
+    def step(self, fieldname: str) -> int:
+        """How many list items one posting of `fieldname` takes: 1 when bare, else 3."""
+        return 1 if fieldname in self.bare_fields else 3
 
     def save(self) -> None:
         """Spill the filed postings to a run file, terms in order."""
@@ -125,7 +151,7 @@ class TermPostingPool:
         self.runs.append(name)
         self._postings = {}
         self._unordered = set()
-        self._count = 0
+        self._bytes = 0
 
     def iter_terms(self) -> Iterator[tuple[Key, list]]:
         """((field, term bytes), flat postings) for every term, terms in order."""
@@ -137,16 +163,21 @@ class TermPostingPool:
         merged = heapq.merge(*(self._read_run(name) for name in self.runs),
                              key=_term)
         for key, group in itertools.groupby(merged, key=_term):
+            step = self.step(key[0])
             postings, ordered = [], True
             for _, part in group:
-                ordered = ordered and not (postings and part[0] <= postings[-3])
+                ordered = ordered and not (postings and part[0] <= postings[-step])
                 postings += part
-            yield key, postings if ordered else _by_document(postings)
+            yield key, postings if ordered else _by_document(postings, step)
 
     def iter_postings(self) -> Iterator[tuple]:
         """Every posting as Whoosh's pool gives them: sorted (field, term, doc, weight,
         value) tuples."""
         for (fieldname, text), postings in self.iter_terms():
+            if fieldname in self.bare_fields:
+                for docnum in postings:
+                    yield fieldname, text, docnum, 1.0, b""
+                continue
             for i in range(0, len(postings), 3):
                 yield fieldname, text, postings[i], postings[i + 1], postings[i + 2]
 
@@ -161,7 +192,8 @@ class TermPostingPool:
             terms = self._postings[fieldname]
             for text in sorted(terms):
                 key = (fieldname, text)
-                yield key, _by_document(terms[text]) if key in self._unordered else terms[text]
+                yield key, (_by_document(terms[text], self.step(fieldname))
+                            if key in self._unordered else terms[text])
 
     def _read_run(self, name: str) -> Iterator[tuple[Key, list]]:
         with self.tempstore.open_file(name).raw_file() as run:
@@ -180,8 +212,10 @@ def _term(filed: tuple[Key, list]) -> Key:
     return filed[0]
 
 
-def _by_document(postings: list) -> list:
-    """Flat postings sorted by document."""
+def _by_document(postings: list, step: int) -> list:
+    """Flat postings (of `step` items each) sorted by document."""
+    if step == 1:
+        return sorted(postings)
     triples = sorted(zip(postings[::3], postings[1::3], postings[2::3]),
                      key=lambda posting: posting[0])
     return [part for triple in triples for part in triple]
@@ -193,7 +227,8 @@ class TermFilingSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
-        self.pool = TermPostingPool(self._tempstorage, limitmb=limitmb)
+        self.pool = TermPostingPool(self._tempstorage, limitmb=limitmb,
+                                    bare_fields=_bare_fields(self.schema))
         self._gathered: list = []
         self._whooshs_way = any(field.vector or field.separate_spelling()
                                 for _, field in self.schema.items())
@@ -260,7 +295,10 @@ class TermFilingSegmentWriter(SegmentWriter):
                 current = fieldname
                 length_of = _field_lengths(lengths, fieldname, doc_count)
             start_term(text)
-            postwriter.add_postings(postings, length_of)
+            if fieldname in self.pool.bare_fields:
+                postwriter.add_bare_postings(postings, length_of)
+            else:
+                postwriter.add_postings(postings, length_of)
             finish_term()
         if current is not None:
             fieldwriter.finish_field()
@@ -325,6 +363,21 @@ class FlatPostingsWriter(W3PostingsWriter):
             self._minlength = min(lengths) if lengths else None
             self._maxlength = max(lengths) if lengths else 0
 
+    def add_bare_postings(self, docnums: list, length_of: list) -> None:
+        """`add_postings` for postings filed bare: each weighs 1.0 and has no value."""
+        step = self._blocklimit
+        for start in range(0, len(docnums), step):
+            if start:
+                self._write_block()
+            ids = docnums[start:start + step]
+            lengths = list(filter(None, map(length_of.__getitem__, ids)))
+            self._ids = array("I", ids)
+            self._weights = array("f", [1.0]) * len(ids)
+            self._values = []
+            self._maxweight = 1.0
+            self._minlength = min(lengths) if lengths else None
+            self._maxlength = max(lengths) if lengths else 0
+
     def _mini_ids(self):
         if self._byteids:
             return super()._mini_ids()
@@ -338,6 +391,14 @@ class FlatPostingsWriter(W3PostingsWriter):
         if weights.count(weights[0]) == len(weights):
             return weights[0]
         return tuple(weights)
+
+
+def _bare_fields(schema) -> frozenset[str]:
+    """The fields whose postings only say which documents hold a term: each weighs 1.0 (its
+    field's boost) and has no value (see TermPostingPool)."""
+    return frozenset(name for name, field in schema.items()
+                     if field.indexed and type(field.format) is Existence
+                     and field.format.field_boost == 1.0)
 
 
 def _field_lengths(lengths, fieldname: str, doc_count: int) -> list:
