@@ -382,6 +382,8 @@ class PhraseMatcher:
                                   if word in self._longest_from
                                   or (self._in_wild_bucket(word) and self._wild_starting(word)))
         starting = distinct & self._starters
+        if not starting:
+            return ()  # most texts start no cue term at all: no need to walk their words
         return itertools.compress(itertools.count(), map(starting.__contains__, words))
 
     def _find_cjk(self, text: str) -> list[Match]:
