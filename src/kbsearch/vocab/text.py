@@ -260,13 +260,14 @@ class PhraseMatcher:
         self._wild_suffix: dict[str, list] = defaultdict(list)
         self._wild_other: list = []
         self._cjk: list[tuple[str, str]] = []
-        # Words judged by _possible_starts, and those of them that may start a term (few: the
-        # terms' first words). One set of all judged words costs one lookup per word.
-        self._starters: set[str] = set()
-        self._judged: set[str] = set()
         self._wild_by_word: dict[str, tuple] = {}  # see _wild_starting
         for term, concept in terms:
             self._add(term, concept)
+        # The words that may start a term: the exact terms' first words, and words found to
+        # start a wildcard term (few), among the words judged so far by _possible_starts.
+        self._starters: set[str] = set(self._longest_from)
+        self._judged: set[str] = set()
+        self._has_wild = bool(self._wild_equal or self._wild_prefix or self._wild_suffix)
 
     def _add(self, term: str, concept: str) -> None:
         if is_cjk(term):
@@ -371,7 +372,10 @@ class PhraseMatcher:
         if self._wild_other:
             return range(len(words))
         distinct = tokenized.distinct
-        unseen = distinct - self._judged
+        # Without wildcard terms, the starters are known from the start: no word is judged,
+        # and the large set of judged words (a lookup each, mostly missing the CPU's cache)
+        # is not needed.
+        unseen = distinct - self._judged if self._has_wild else None
         if unseen:
             if len(self._judged) + len(unseen) > _REMEMBERED_WORDS:
                 self._judged = set(self._starters)
@@ -379,8 +383,7 @@ class PhraseMatcher:
             # A word sharing only a wildcard bucket's key (`des` with `design*`) starts
             # nothing: judged by the bucket's terms themselves, it is never looked at again.
             self._starters.update(word for word in unseen
-                                  if word in self._longest_from
-                                  or (self._in_wild_bucket(word) and self._wild_starting(word)))
+                                  if self._in_wild_bucket(word) and self._wild_starting(word))
         starting = distinct & self._starters
         if not starting:
             return ()  # most texts start no cue term at all: no need to walk their words
