@@ -1,9 +1,13 @@
 """Dates in fr/nl/de/en, day first; publication told apart from copyright, deadlines, events."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from kbsearch.ingest import dates
 from kbsearch.ingest.dates import event_dates, find_dates, parse_date, publication_date
 
 D = dt.date
@@ -74,3 +78,21 @@ def test_dates_anywhere_in_a_long_page_are_found_in_reading_order():
         (D(2021, 5, 3), None), (D(2026, 9, 28), D(2026, 10, 2)), (D(2019, 3, 12), None),
         (D(2019, 4, 1), None), (D(1999, 3, 12), None), (D(2030, 3, 12), D(2030, 3, 15))]
     assert [text[m.position:m.position + 5] for m in mentions][0] == "3 mai"
+
+
+# Pieces of text around dates: days, ordinals, years (one glued to other digits), month names
+# in every case and abbreviation, range words, separators and spacing, prose words.
+DATE_PIECES = ["3", "03", "12", "31", "1er", "12th", "2nd", "2019", "2026", "21999", "2100",
+               "mars", "Mars.", "März", "sept.", "September", "mei", "janv", "en", "le", "du",
+               "au", "bis", "to", "-", "–", "/", ".", ",", " ", "  ", "\n", "年", "月", "日"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(st.sampled_from(DATE_PIECES), max_size=24))
+def test_searching_only_around_years_that_could_be_dated_finds_every_date(pieces):
+    """Dates are looked for only near years with what some date pattern needs next to them:
+    what is found must be what searching the whole text finds."""
+    text = "".join(pieces)
+    found = dates.find_dates.__wrapped__(text)
+    with mock.patch.object(dates, "_around_years", lambda folded: [(0, len(folded))]):
+        assert found == dates.find_dates.__wrapped__(text)
