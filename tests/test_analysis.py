@@ -113,3 +113,22 @@ def test_every_text_field_indexes_word_lists_exactly_as_whoosh_indexes_tokens(wo
         if isinstance(field, WordSet):
             assert sorted(field.index((title, body))) == \
                 sorted(TEXT.index(field, f"{title}\n{body}"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(codes=st.lists(st.sampled_from(["BE", "JP", "jp", " MA", "MA ", "", " ", "agri-food",
+                                       "Côte", "なし"]), max_size=6),
+       separator=st.sampled_from([",", ", ", ",,"]))
+def test_identifier_and_code_fields_index_exactly_as_whoosh_indexes_tokens(codes, separator):
+    """Identifiers and comma-separated codes are indexed without Whoosh's token stream: the
+    terms, frequencies and weights must be Whoosh's own."""
+    from whoosh.fields import FieldType
+
+    from kbsearch.index.analysis import CommaKeywords, Identifier
+    from kbsearch.index.schema import build_schema
+    value = separator.join(codes)
+    fields = [field for _, field in build_schema().items()
+              if isinstance(field, (Identifier, CommaKeywords))]
+    assert len(fields) == 7  # id, type, language, origin, visibility, country, sector
+    for field in fields:
+        assert sorted(field.index(value)) == sorted(FieldType.index(field, value))

@@ -18,9 +18,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from whoosh.analysis import Filter, RegexTokenizer, StemFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import (Filter, IDTokenizer, RegexTokenizer, StemFilter, StopFilter, Token,
+                             Tokenizer)
 from whoosh.analysis.analyzers import CompositeAnalyzer
-from whoosh.fields import TEXT
+from whoosh.fields import ID, KEYWORD, TEXT
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.lang.stopwords import stoplists
@@ -369,6 +370,32 @@ def _word_values(form: Frequency | Positions, words: list[str],
     return [(word.encode("utf-8"), frequency, frequency * boost,
              _one_position(first[word]) if frequency == 1 else form.encode(repeated[word]))
             for word, frequency in counts.items()]
+
+
+class Identifier(ID):
+    """An ID field whose one term, the whole value, is made without Whoosh's token stream (a
+    Token passed along a generator and a set per value, for five such fields a document)."""
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str) or type(self.analyzer) is not IDTokenizer:
+            return super().index(value, **kwargs)
+        return [(value.encode("utf-8"), 1, self.format.field_boost, b"")]
+
+
+class CommaKeywords(KEYWORD):
+    """A KEYWORD field of comma-separated codes (`BE,JP`), case kept, whose terms are made
+    without Whoosh's token stream: the same terms, frequencies and weights."""
+
+    def __init__(self, **kwargs):
+        super().__init__(commas=True, lowercase=False, **kwargs)
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        counts = Counter(piece.strip() for piece in value.split(",") if piece)
+        boost = self.format.field_boost
+        return [(code.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))
+                for code, frequency in counts.items()]
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -10,10 +10,11 @@ what facets count and what cross-lingual queries hit.
 from __future__ import annotations
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, FieldType, Schema
 
-from kbsearch.index.analysis import (WordSet, WordText, compound_analyzer, cjk_analyzer,
-                                     generic_analyzer, language_analyzer, spelling_analyzer)
+from kbsearch.index.analysis import (CommaKeywords, Identifier, WordSet, WordText,
+                                     compound_analyzer, cjk_analyzer, generic_analyzer,
+                                     language_analyzer, spelling_analyzer)
 
 # Raised whenever fields or analyzers change: an index built with another version is rebuilt
 # rather than read with the wrong expectations.
@@ -80,7 +81,7 @@ def build_schema() -> Schema:
         # column too: results that rank equal are listed by it (see search.engine). Nothing
         # searches the path, folder or hash, so they are not indexed: a term of its own per
         # document each, a third of a bulk build's terms.
-        ID_FIELD: ID(unique=True, stored=True, sortable=True),
+        ID_FIELD: Identifier(unique=True, stored=True, sortable=True),
         SOURCE: column_only(ID(stored=True, sortable=True)),
         ROOT: STORED(),
         CONTENT_HASH: STORED(),
@@ -94,10 +95,10 @@ def build_schema() -> Schema:
         # Concepts as codes: facets count them, filters select them, and a query naming a
         # concept in any language hits them. Sortable columns let facets count without
         # unpickling stored fields; allow_overlap keeps multi-valued columns per value.
-        COUNTRY: KEYWORD(stored=True, commas=True, lowercase=False, sortable=True),
-        SECTOR: KEYWORD(stored=True, commas=True, lowercase=False, sortable=True),
-        TYPE: ID(stored=True, sortable=True),
-        LANGUAGE: ID(stored=True, sortable=True),
+        COUNTRY: CommaKeywords(stored=True, sortable=True),
+        SECTOR: CommaKeywords(stored=True, sortable=True),
+        TYPE: Identifier(stored=True, sortable=True),
+        LANGUAGE: Identifier(stored=True, sortable=True),
         # Dates as day numbers (proleptic ordinals): the meaningful date for filters and
         # sorting (when an event or mission takes place, when news was published), with year
         # and year-month beside it. Numbers, because numeric columns are several times cheaper
@@ -109,10 +110,10 @@ def build_schema() -> Schema:
         YEARMONTH: column_only(NUMERIC(int, bits=32, signed=False, sortable=True)),
         # Whose document it is: the agency's own, or a reference fact sheet (the World
         # Factbook) that pages show apart and ranking puts after the agency's documents.
-        ORIGIN: ID(stored=True, sortable=True),
+        ORIGIN: Identifier(stored=True, sortable=True),
         # Who may see it: everyone, or staff only. Every search, count, suggestion and page
         # an anonymous visitor gets is restricted to public documents (see search.engine).
-        VISIBILITY: ID(stored=True, sortable=True),
+        VISIBILITY: Identifier(stored=True, sortable=True),
         # The long words of Dutch and German documents, whole, where a query word is found
         # inside compounds (see analysis); which documents hold each is all it needs.
         COMPOUND: WordSet(analyzer=compound_analyzer()),
