@@ -88,3 +88,47 @@ def test_folded_offsets_point_at_the_character_each_came_from(text):
     assert offsets == sorted(offsets)
     for i, origin in enumerate(offsets[:-1]):
         assert folded[i] in fold(text[origin])
+
+
+# Terms of one word and several, whose first words also start sentences (`la`, `le`), and
+# wildcard terms (see PhraseMatcher); no two wildcard terms can meet the same word.
+MATCHER_TERMS = [("la paz", "BO"), ("la haye", "NL"), ("le caire", "EG"), ("pays bas", "NL"),
+                 ("pays de galles", "GB"), ("japon", "JP"), ("logistique", "logistics"),
+                 ("mission", "mission"), ("mission economique", "economic"),
+                 ("inscri*", "upcoming"), ("*ique", "ique")]
+MATCHER_WORDS = ["la", "le", "paz", "haye", "caire", "pays", "bas", "de", "galles", "japon",
+                 "logistique", "inscription", "inscrire", "physique", "mission", "economique",
+                 "et", "the"]
+
+
+def _reference_matches(words: list[str]) -> list[tuple[str, int]]:
+    """The longest term at each word, left to right, an exact term before a wildcard one of
+    the same length: what PhraseMatcher.find must find, found by trying every term."""
+    def meets(pattern: str, word: str) -> bool:
+        if pattern.startswith("*"):
+            return word.endswith(pattern[1:])
+        return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+    found, i = [], 0
+    while i < len(words):
+        best = None
+        for term, concept in MATCHER_TERMS:
+            parts = term.split()
+            if all(meets(p, w) for p, w in zip(parts, words[i:i + len(parts)])) and \
+                    i + len(parts) <= len(words):
+                rank = (len(parts), "*" not in term)
+                best = max(best or (rank, concept), (rank, concept), key=lambda b: b[0])
+        if best:
+            found.append((best[1], i))
+            i += best[0][0]
+        else:
+            i += 1
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(MATCHER_WORDS), max_size=30))
+def test_a_phrase_matcher_finds_the_longest_term_at_each_word(words):
+    from kbsearch.vocab.text import PhraseMatcher
+    matcher = PhraseMatcher(MATCHER_TERMS)
+    assert [(m.concept, m.start) for m in matcher.find(" ".join(words))] == \
+        _reference_matches(words)

@@ -254,6 +254,10 @@ class PhraseMatcher:
     def __init__(self, terms: Iterable[tuple[str, str]]):
         self._exact: dict[tuple[str, ...], str] = {}
         self._longest_from: dict[str, int] = {}  # first word → longest exact term's length
+        # First word → the second words of the exact terms of two words or more starting with
+        # it: `la`, `le` and `the` start a few country names (`la paz`) and nearly every
+        # sentence, where the next word rules them all out at once.
+        self._followers: dict[str, set[str]] = {}
         # Wildcard terms by what their first word must equal, start with, or end with.
         self._wild_equal: dict[str, list] = defaultdict(list)
         self._wild_prefix: dict[str, list] = defaultdict(list)
@@ -281,6 +285,8 @@ class PhraseMatcher:
         elif words not in self._exact:
             self._exact[words] = concept
             self._longest_from[words[0]] = max(self._longest_from.get(words[0], 0), len(words))
+            if len(words) > 1:
+                self._followers.setdefault(words[0], set()).add(words[1])
 
     def _bucket(self, first: str) -> list:
         core = first.strip("*")
@@ -319,7 +325,7 @@ class PhraseMatcher:
         tokenized = text if isinstance(text, Tokenized) else Tokenized.of(text)
         words = tokenized.words
         found: list[Match] = []
-        exact, longest_from = self._exact, self._longest_from
+        exact, longest_from, followers = self._exact, self._longest_from, self._followers
         count, resume = len(words), 0
         for i in self._possible_starts(tokenized):
             if i < resume:
@@ -328,12 +334,15 @@ class PhraseMatcher:
             best_len, best = 0, None
             longest = longest_from.get(word)
             if longest:
-                for n in range(min(longest, count - i), 0, -1):
+                longest = min(longest, count - i)
+                if longest > 1 and words[i + 1] not in followers[word]:
+                    longest = 1
+                for n in range(longest, 0, -1):
                     concept = exact.get(tuple(words[i:i + n]))
                     if concept is not None:
                         best_len, best = n, (concept, " ".join(words[i:i + n]))
                         break
-            for patterns, concept, term in self._wild_starting(word):
+            for patterns, concept, term in self._wild_starting(word) if self._has_wild else ():
                 n = len(patterns)
                 if n > best_len and i + n <= count and all(
                         self._word_matches(p, words[i + k])
@@ -384,7 +393,12 @@ class PhraseMatcher:
             # nothing: judged by the bucket's terms themselves, it is never looked at again.
             self._starters.update(word for word in unseen
                                   if self._in_wild_bucket(word) and self._wild_starting(word))
-        starting = distinct & self._starters
+        # A word that starts only terms of several words starts none in a text without one of
+        # their second words (`la` of `la paz`, in a text without `paz`).
+        starting = {word for word in distinct & self._starters
+                    if (word,) in self._exact
+                    or not self._followers.get(word, frozenset()).isdisjoint(distinct)
+                    or (self._has_wild and self._wild_starting(word))}
         if not starting:
             return ()  # most texts start no cue term at all: no need to walk their words
         return itertools.compress(itertools.count(), map(starting.__contains__, words))
