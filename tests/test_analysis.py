@@ -104,7 +104,7 @@ def test_every_text_field_indexes_word_lists_exactly_as_whoosh_indexes_tokens(wo
     from kbsearch.index.schema import build_schema
     text = separator.join(words)
     fields = [field for _, field in build_schema().items() if isinstance(field, WordText)]
-    assert len(fields) == 12  # four languages' titles and bodies, generic ones, compound, spell
+    assert len(fields) == 14  # titles and bodies of four languages, CJK, others; compound, spell
     for field in fields:
         assert sorted(field.index(text)) == sorted(TEXT.index(field, text))
     # The spelling and compound fields take a title and a body apart: the words of both.

@@ -154,21 +154,21 @@ class CJKBigramFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         pos = 0
         for t in tokens:
-            text = t.text
-            if not is_cjk(text):
-                t.text, t.pos = fold_word(text), pos
+            cjk, start = is_cjk(t.text), getattr(t, "startchar", None)
+            for i, term in enumerate(self.terms(t.text)):
+                t.text, t.pos = term, pos
+                if cjk and start is not None:  # offsets of the bigram itself, for highlighting
+                    t.startchar, t.endchar = start + i, start + i + len(term)
                 pos += 1
                 yield t
-                continue
-            chars = [c for c in text if not c.isspace()]
-            grams = ["".join(chars[i:i + 2]) for i in range(len(chars) - 1)] or chars
-            start = getattr(t, "startchar", None)
-            for i, gram in enumerate(grams):
-                t.text, t.pos = gram, pos
-                if start is not None:  # offsets of the bigram itself, for highlighting
-                    t.startchar, t.endchar = start + i, start + i + len(gram)
-                pos += 1
-                yield t
+
+    @staticmethod
+    def terms(token: str) -> list[str]:
+        """What one token becomes: its bigrams if it holds CJK characters, else itself folded."""
+        if not is_cjk(token):
+            return [fold_word(token)]
+        chars = [c for c in token if not c.isspace()]
+        return ["".join(chars[i:i + 2]) for i in range(len(chars) - 1)] or chars
 
 
 def language_analyzer(language: str):
@@ -232,7 +232,7 @@ WordPositions = int | list[int]
 
 def indexed_terms(analyzer, value: str) -> tuple[list[str], WordPositions] | None:
     """The terms `analyzer` indexes for `value`, in order, with their positions, or None for
-    an analyzer without this path (the CJK one), which indexes through Whoosh's Token stream.
+    an analyzer without this path, which indexes through Whoosh's Token stream.
 
     The same terms and positions as that stream, computed on lists of words instead: through
     Whoosh, every word is a Token passed along a generator per filter, and that was most of
@@ -240,6 +240,10 @@ def indexed_terms(analyzer, value: str) -> tuple[list[str], WordPositions] | Non
     (as they do unless a filter drops words without renumbering), so no step but the
     grouping by term touches them. Tests hold the two equal on random multilingual text.
     """
+    if _is_cjk_analyzer(analyzer):
+        tokenizer = analyzer.items[0]
+        return [term for token in tokenizer.expression.findall(value)
+                for term in CJKBigramFilter.terms(token)], 0
     steps = _word_list_steps(analyzer)
     if steps is None:
         return None
@@ -261,6 +265,13 @@ def indexed_words(analyzer, texts: tuple[str, ...]) -> set[str] | None:
     for stage, step in filters:
         words, _ = step(stage, words, 0)
     return set(words)
+
+
+def _is_cjk_analyzer(analyzer) -> bool:
+    """Whether `analyzer` is `cjk_analyzer()`, whose terms `indexed_terms` makes itself."""
+    stages = analyzer.items if isinstance(analyzer, CompositeAnalyzer) else [analyzer]
+    return len(stages) == 2 and type(stages[0]) is RegexTokenizer and not stages[0].gaps \
+        and stages[0].expression.pattern == WORD_PATTERN and type(stages[1]) is CJKBigramFilter
 
 
 def _word_list_steps(analyzer) -> tuple[FoldedWordTokenizer, list] | None:

@@ -10,7 +10,7 @@ what facets count and what cross-lingual queries hit.
 from __future__ import annotations
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, ID, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.fields import COLUMN, ID, NUMERIC, STORED, FieldType, Schema
 
 from kbsearch.index.analysis import (CommaKeywords, Identifier, WordSet, WordText,
                                      compound_analyzer, cjk_analyzer, generic_analyzer,
@@ -126,8 +126,8 @@ def build_schema() -> Schema:
         # Titles carry more weight than bodies (BM25F field boost).
         fields[title_field(language)] = WordText(analyzer=analyzer, field_boost=2.5)
         fields[body_field(language)] = WordText(analyzer=analyzer)
-    fields[title_field("cjk")] = TEXT(analyzer=cjk_analyzer(), field_boost=2.5)
-    fields[body_field("cjk")] = TEXT(analyzer=cjk_analyzer())
+    fields[title_field("cjk")] = WordText(analyzer=cjk_analyzer(), field_boost=2.5)
+    fields[body_field("cjk")] = WordText(analyzer=cjk_analyzer())
     fields[title_field("generic")] = WordText(analyzer=generic_analyzer(), field_boost=2.5)
     fields[body_field("generic")] = WordText(analyzer=generic_analyzer())
     return Schema(**fields)
