@@ -1,5 +1,8 @@
 """The HTML reader keeps the article and drops the page chrome a CMS wraps around it."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kbsearch.ingest.html import parse_html
 from tests.conftest import FIXTURES
 
@@ -101,3 +104,14 @@ def test_a_deep_page_with_framework_attributes_and_prefixed_tags_is_read_complet
                       + b"</o:p></div>" * 400 + b"<p>Fin</p></body></html>")
     assert page.text == "Titre\n\nTexte profond\n\nFin"
     assert page.heading == "Titre"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é") + [
+    "\t", "\n", "\r", "\f", "\v", "\xa0", "\u2000", "\u200a", "\u200b", "\u202f", "\u205f",
+    "\u3000", "\x1c", "\x1f", "\x85", "\u1680", "\u2028", "\u2029"]), max_size=16))
+def test_blocks_collapse_white_space_as_the_pattern_says(text):
+    """Blocks are cleaned at C speed when `str.split` agrees with the white-space pattern:
+    the result must be the pattern's."""
+    from kbsearch.ingest.html import _SPACES, _clean
+    assert _clean(text) == _SPACES.sub(" ", text.replace("\n", " ")).strip()

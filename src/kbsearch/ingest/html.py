@@ -645,4 +645,12 @@ def _without_footer_lines(blocks: list[str]) -> list[str]:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    """Runs of white space (line breaks included) as one space, none at the ends."""
+    if any(space in text for space in _SPLIT_DIFFERS):
+        return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    return " ".join(text.split())  # the same at C speed, where the regex cost 10 µs a block
+
+
+# Where `str.split` and _SPACES disagree on what is white space: the characters it breaks at
+# that _SPACES keeps (separators, U+2028), and U+200B, which _SPACES drops.
+_SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029\u200b"
