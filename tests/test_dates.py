@@ -90,9 +90,10 @@ DATE_PIECES = ["3", "03", "12", "31", "1er", "12th", "2nd", "2019", "2026", "219
 @settings(max_examples=400, deadline=None)
 @given(pieces=st.lists(st.sampled_from(DATE_PIECES), max_size=24))
 def test_searching_only_around_years_that_could_be_dated_finds_every_date(pieces):
-    """Dates are looked for only near years with what some date pattern needs next to them:
-    what is found must be what searching the whole text finds."""
+    """Each date pattern looks only near years with what it needs next to them: what is
+    found must be what every pattern searching the whole text finds."""
     text = "".join(pieces)
     found = dates.find_dates.__wrapped__(text)
-    with mock.patch.object(dates, "_around_years", lambda folded: [(0, len(folded))]):
+    whole = {context: [(0, 1 << 30)] for context in dates._CONTEXT_OF.values()}
+    with mock.patch.object(dates, "_around_years", lambda folded: whole):
         assert found == dates.find_dates.__wrapped__(text)

@@ -45,11 +45,15 @@ _EVENT_CUES = re.compile(
 # after it (`2026年3月12日`).
 _YEAR_STARTS = re.compile(r"(?=(?:19|20|21)\d\d)")
 _BEFORE_YEAR, _AFTER_YEAR = 120, 40
-# What every pattern has right next to its year: before it, a month name or a day and white
-# space (`mars 2026`, `12th, 2026`, see `_word_before`) or a separator (`12/03/2026`); after
-# it, a separator and a digit (`2026-03-12`) or 年.
+# What each pattern has right next to its year (see `_year_contexts`): a month name or a day
+# and white space before it (`mars 2026`, `12th, 2026`), a separator before it (`12/03/2026`),
+# a separator and a digit after it (`2026-03-12`), or 年 after it.
+_CONTEXT_OF = {"day_range": "written", "month_range": "written", "day_month_year": "written",
+               "month_day_year": "written", "iso": "then_digits", "year_first": "then_digits",
+               "numeric": "after_digits", "japanese": "kanji"}
 _SEPARATOR_BEFORE = ("/", ".", "-")
-_AFTER = re.compile(r"[-/.]\d|\s*年")
+_THEN_DIGITS = re.compile(r"[-/.]\d")
+_KANJI = re.compile(r"\s*年")
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
     taken: list[tuple[int, int]] = []
     windows = _around_years(folded)
     for kind, pattern in _patterns().items():
-        for start, end in windows:
+        for start, end in windows.get(_CONTEXT_OF[kind], ()):
             for m in pattern.finditer(folded, start, end):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
@@ -146,30 +150,38 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
     return tuple(mention for _, _, mention in sorted(found, key=lambda f: f[0]))
 
 
-def _around_years(folded: str) -> list[tuple[int, int]]:
-    """The stretches of text that can hold a date: every pattern has a four-digit year, so
-    only the text around those that could be a date's is searched (each pattern scanning a
-    whole page cost more than everything else in dating it; most years in prose, `en 2019`,
-    are no date's). Stretches that touch are joined, so no date is cut."""
-    windows: list[tuple[int, int]] = []
+def _around_years(folded: str) -> dict[str, list[tuple[int, int]]]:
+    """The stretches of text that can hold a date, by what their years have next to them
+    (see _CONTEXT_OF): every pattern has a four-digit year, so each pattern searches only
+    around the years with what it needs next to them (each pattern scanning a whole page cost
+    more than everything else in dating it; most years in prose, `en 2019`, are no date's).
+    Stretches that touch are joined, so no date is cut."""
+    windows: dict[str, list[tuple[int, int]]] = {}
     for year in _YEAR_STARTS.finditer(folded):
-        if not _could_be_dated(folded, year.start()):
-            continue
         start, end = max(0, year.start() - _BEFORE_YEAR), year.start() + 4 + _AFTER_YEAR
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
+        for context in _year_contexts(folded, year.start()):
+            found = windows.setdefault(context, [])
+            if found and start <= found[-1][1]:
+                found[-1] = (found[-1][0], end)
+            else:
+                found.append((start, end))
     return windows
 
 
-def _could_be_dated(folded: str, year: int) -> bool:
-    """Whether the year starting at `year` has next to it what some pattern needs there."""
-    if _AFTER.match(folded, year + 4) or folded[year - 1:year] in _SEPARATOR_BEFORE:
-        return True
+def _year_contexts(folded: str, year: int) -> list[str]:
+    """What the year starting at `year` has next to it that some patterns need there."""
+    contexts = []
+    if _THEN_DIGITS.match(folded, year + 4):
+        contexts.append("then_digits")
+    if _KANJI.match(folded, year + 4):
+        contexts.append("kanji")
+    if folded[year - 1:year] in _SEPARATOR_BEFORE:
+        contexts.append("after_digits")
     word = _word_before(folded[max(0, year - _BEFORE_YEAR):year])
-    return bool(word) and (word in _month_numbers() or word[-1].isdigit() or
-                           (word[-2:] in ("st", "nd", "rd", "th") and word[-3:-2].isdigit()))
+    if word and (word in _month_numbers() or word[-1].isdigit() or
+                 (word[-2:] in ("st", "nd", "rd", "th") and word[-3:-2].isdigit())):
+        contexts.append("written")
+    return contexts
 
 
 def _word_before(head: str) -> str:
