@@ -132,3 +132,15 @@ def test_a_phrase_matcher_finds_the_longest_term_at_each_word(words):
     matcher = PhraseMatcher(MATCHER_TERMS)
     assert [(m.concept, m.start) for m in matcher.find(" ".join(words))] == \
         _reference_matches(words)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"aé Œß1_-'’.", "l'", "_x", "日本", "\x00", "e\u0301"]),
+                max_size=30).map("".join))
+def test_tokens_are_the_words_a_pattern_finds_apostrophes_and_underscores_separating(text):
+    """Tokens are split from the folded words by string operations: they must be what the
+    pattern of word characters finds in the folded text."""
+    import re
+
+    from kbsearch.vocab.text import fold, tokens
+    assert tokens(text) == re.findall(r"\w+", fold(text).replace("_", " "))

@@ -26,12 +26,11 @@ from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.lang.stopwords import stoplists
 
-from kbsearch.vocab.text import fold, fold_with_offsets, fold_word, is_cjk
+from kbsearch.vocab.text import (FOLDED_WORD, fold, fold_with_offsets, fold_word, folded_words,
+                                 is_cjk)
 
 # Words, numbers, and words joined by an apostrophe (`l'industrie`, `aujourd'hui`).
 WORD_PATTERN = r"\w+(?:['’]\w+)*"
-# The same in folded text, where every apostrophe is `'`.
-_FOLDED_WORD = re.compile(r"\w+(?:'\w+)*")
 _WHOLE = re.compile(r".*", re.DOTALL)
 FRENCH_ELISIONS = frozenset({"l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu",
                              "puisqu", "quoiqu", "presqu", "quelqu"})
@@ -79,7 +78,7 @@ class FoldedWordTokenizer(Tokenizer):
                  **kwargs) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text, origin = fold_with_offsets(value) if chars else (fold(value), None)
-        matches = _FOLDED_WORD.finditer(text) if tokenize else [_WHOLE.match(text)]
+        matches = FOLDED_WORD.finditer(text) if tokenize else [_WHOLE.match(text)]
         for pos, match in enumerate(matches, start_pos):
             word = self._elided(match.group())
             token.text = word
@@ -99,14 +98,14 @@ class FoldedWordTokenizer(Tokenizer):
     def words(self, value: str) -> list[str]:
         """The words of `value` as the tokens' texts, without Token objects (see
         `indexed_terms`)."""
-        words = _folded_words(value)
+        words = folded_words(value)
         if not self.elisions:
             return words
         return [self._elided(word) if "'" in word else word for word in words]
 
     def distinct_words(self, value: str) -> set[str]:
         """`set(self.words(value))`, each distinct word elided once."""
-        words = set(_folded_words(value))
+        words = set(folded_words(value))
         if not self.elisions:
             return words
         return {self._elided(word) if "'" in word else word for word in words}
@@ -117,14 +116,6 @@ class FoldedWordTokenizer(Tokenizer):
             if head in self.elisions and tail:
                 return tail
         return word
-
-
-@functools.lru_cache(maxsize=8)
-def _folded_words(value: str) -> list[str]:
-    """The folded words of `value` (callers must not change the list). Remembered for the
-    last few texts: a document's body is split into words for its language's field, then
-    again for the spelling dictionary and the compounds."""
-    return _FOLDED_WORD.findall(fold(value))
 
 
 def french_light_stem(word: str) -> str:
@@ -342,7 +333,7 @@ class WordSet(WordText):
     once.
 
     Its value is a text or a tuple of texts (a title and a body) whose words it holds: the
-    body then splits into words once for all fields (see `_folded_words`), where a title and
+    body then splits into words once for all fields (see `folded_words`), where a title and
     body joined into one new text had to be split again."""
 
     def __init__(self, analyzer):
