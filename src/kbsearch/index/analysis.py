@@ -277,7 +277,8 @@ def _word_list_steps(analyzer) -> tuple[FoldedWordTokenizer, list] | None:
     return tokenizer, steps
 
 
-def _kept(words: list[str], positions: WordPositions, keep: list[bool]) -> tuple[list, WordPositions]:
+def _kept(words: list[str], positions: WordPositions,
+          keep: list[bool]) -> tuple[list, WordPositions]:
     """The words `keep` flags, with their own positions."""
     if isinstance(positions, int):
         positions = range(positions, positions + len(words))
@@ -394,10 +395,8 @@ class CommaKeywords(KEYWORD):
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str):
             return super().index(value, **kwargs)
-        counts = Counter(piece.strip() for piece in value.split(",") if piece)
-        boost = self.format.field_boost
-        return [(code.encode("utf-8"), frequency, frequency * boost, pack_uint(frequency))
-                for code, frequency in counts.items()]
+        return _word_values(self.format, [piece.strip() for piece in value.split(",") if piece],
+                            0)
 
 
 @functools.lru_cache(maxsize=65_536)

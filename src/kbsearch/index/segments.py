@@ -295,10 +295,7 @@ class TermFilingSegmentWriter(SegmentWriter):
                 current = fieldname
                 length_of = _field_lengths(lengths, fieldname, doc_count)
             start_term(text)
-            if fieldname in self.pool.bare_fields:
-                postwriter.add_bare_postings(postings, length_of)
-            else:
-                postwriter.add_postings(postings, length_of)
+            postwriter.add_postings(postings, length_of, bare=fieldname in self.pool.bare_fields)
             finish_term()
         if current is not None:
             fieldwriter.finish_field()
@@ -346,35 +343,24 @@ class FlatPostingsWriter(W3PostingsWriter):
         return cls(writer._postfile, writer._blocklimit, byteids=writer._byteids,
                    compression=writer._compression, inlinelimit=writer._inlinelimit)
 
-    def add_postings(self, postings: list, length_of: list) -> None:
-        """Buffer one term's postings, writing every full block but the last, which
-        `finish_postings` writes, as Whoosh's writer does."""
-        step = 3 * self._blocklimit
-        for start in range(0, len(postings), step):
+    def add_postings(self, postings: list, length_of: list, bare: bool = False) -> None:
+        """Buffer one term's flat postings (`bare`: document numbers alone, each weighing 1.0
+        with no value), writing every full block but the last, which `finish_postings`
+        writes, as Whoosh's writer does."""
+        size = self._blocklimit if bare else 3 * self._blocklimit
+        for start in range(0, len(postings), size):
             if start:
                 self._write_block()
-            block = postings[start:start + step]
-            ids, weights = block[0::3], block[1::3]
+            block = postings[start:start + size]
+            if bare:
+                ids, values = block, []
+                self._weights, self._maxweight = array("f", [1.0]) * len(block), 1.0
+            else:
+                ids, weights, values = block[0::3], block[1::3], list(filter(None, block[2::3]))
+                self._weights, self._maxweight = array("f", weights), max(0, max(weights))
             lengths = list(filter(None, map(length_of.__getitem__, ids)))
             self._ids = array("I", ids)
-            self._weights = array("f", weights)
-            self._values = list(filter(None, block[2::3]))
-            self._maxweight = max(0, max(weights))
-            self._minlength = min(lengths) if lengths else None
-            self._maxlength = max(lengths) if lengths else 0
-
-    def add_bare_postings(self, docnums: list, length_of: list) -> None:
-        """`add_postings` for postings filed bare: each weighs 1.0 and has no value."""
-        step = self._blocklimit
-        for start in range(0, len(docnums), step):
-            if start:
-                self._write_block()
-            ids = docnums[start:start + step]
-            lengths = list(filter(None, map(length_of.__getitem__, ids)))
-            self._ids = array("I", ids)
-            self._weights = array("f", [1.0]) * len(ids)
-            self._values = []
-            self._maxweight = 1.0
+            self._values = values
             self._minlength = min(lengths) if lengths else None
             self._maxlength = max(lengths) if lengths else 0
 
