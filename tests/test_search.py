@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,6 +91,8 @@ def brute_force(documents, request):
             "sector": not request.sectors or set(doc["sectors"]) & set(request.sectors),
             "type": not request.types or doc["type"] in request.types,
             "language": not request.languages or doc["language"] in request.languages,
+            "dates": not request.date_from or request.date_from.isoformat()
+            <= (_meaningful_day(doc) or "") <= request.date_to.isoformat(),
         }
         return all(v for k, v in checks.items() if k != skip)
 
@@ -102,8 +105,21 @@ def brute_force(documents, request):
                 values = doc[key] if isinstance(doc[key], list) else [doc[key]]
                 tally.update(values)
         counts[facet] = dict(tally)
+    # Periods count every selection and the dates of when missions and events take place;
+    # years ignore the date range, months (shown under one year) keep it.
+    counts["year"] = dict(Counter(_meaningful_day(doc)[:4] for doc in documents
+                                  if ok(doc, skip="dates") and _meaningful_day(doc)))
+    if request.date_from:
+        counts["month"] = dict(Counter(_meaningful_day(doc)[:7].replace("-", "")
+                                       for doc in documents if ok(doc)))
     total = sum(1 for doc in documents if ok(doc))
     return counts, total
+
+
+def _meaningful_day(doc):
+    if doc["type"] in ("event", "mission") and doc["event_start"]:
+        return doc["event_start"]
+    return doc["date"]
 
 
 @pytest.mark.parametrize("selection", [
@@ -112,16 +128,36 @@ def brute_force(documents, request):
     {"sector": ["automotive", "agrifood"]},
     {"country": ["JP", "MA"], "type": ["mission", "news"]},
     {"sector": ["energy"], "lang": ["fr"], "type": ["news", "mission", "event"]},
+    {"country": ["JP"], "from": "2017-01-01", "to": "2017-12-31"},
 ])
 def test_facet_counts_equal_brute_force_counts(engine, corpus_documents, selection):
     request = build_request("", selection.get("country", ()), selection.get("sector", ()),
-                            selection.get("type", ()), selection.get("lang", ()))
+                            selection.get("type", ()), selection.get("lang", ()),
+                            selection.get("from"), selection.get("to"))
     result = engine.search(request)
     expected, total = brute_force(corpus_documents.values(), request)
+    assert set(expected) == set(result.facets)
     assert result.total == total
     for facet, counts in expected.items():
         shown = {v.value: v.count for v in result.facets[facet] if v.count}
         assert shown == counts, facet
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 11), unique=True, max_size=12), max_size=40),
+       st.data())
+def test_multi_valued_counts_equal_each_documents_values_counted(held, data):
+    """Documents holding more values than the counting table is wide are counted in full."""
+    from kbsearch.search import facets as fc
+    pairs = [(doc, value) for doc, values in enumerate(held) for value in values]
+    facet = fc._MultiValued([f"v{i}" for i in range(12)],
+                            np.array([doc for doc, _ in pairs], dtype=np.int32),
+                            np.array([value for _, value in pairs], dtype=np.int32), len(held))
+    assert facet.table.shape[1] <= fc.TABLE_VALUES
+    docs = sorted(data.draw(st.sets(st.integers(0, max(0, len(held) - 1)))) if held else [])
+    expected = Counter(value for doc in docs for value in held[doc])
+    assert facet.totals(np.array(docs, dtype=np.int64)).tolist() == \
+        [expected[i] for i in range(12)]
 
 
 def test_a_countrys_fact_sheets_are_the_newest_of_each_origin(engine, corpus_documents):

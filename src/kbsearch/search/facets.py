@@ -25,6 +25,9 @@ SINGLE = {"type": f.TYPE, "language": f.LANGUAGE}
 NO_DATE = 0
 # Facet selections remembered per searcher, as bytes of masks (one byte per document).
 REMEMBERED_SELECTION_BYTES = 16 * 2**20
+# How many values of a multi-valued facet per document its counting table holds (see
+# _MultiValued): documents name a few countries and sectors, rarely more.
+TABLE_VALUES = 8
 
 
 def read_column(reader, field: str, size: int) -> list:
@@ -48,25 +51,46 @@ def read_column(reader, field: str, size: int) -> list:
 @dataclass
 class _MultiValued:
     """A facet where a document can hold several values: (document, value) pairs, in
-    document order."""
+    document order.
+
+    Counting reads a table of each document's first values (value index + 1, 0 for none):
+    gathering the rows of a search's documents and counting them is three array operations,
+    where walking their pairs took nine (50 µs for a thousand documents). The rare values
+    past the table's width are counted from the pairs."""
 
     values: list[str]
     pair_docs: np.ndarray
     pair_values: np.ndarray
+    size: int
 
     def __post_init__(self):
         # Where each document's pairs begin (and, at the end, where the last ones end).
-        self.starts = np.searchsorted(self.pair_docs, np.arange(self.pair_docs.size and
-                                                                self.pair_docs[-1] + 2))
+        self.starts = np.searchsorted(self.pair_docs, np.arange(self.size + 1))
+        lengths = np.diff(self.starts)
+        width = min(int(lengths.max(initial=0)), TABLE_VALUES)
+        self.table = np.zeros((self.size, width), dtype=np.min_scalar_type(len(self.values)))
+        for column in range(width):
+            holding = np.flatnonzero(lengths > column)
+            self.table[holding, column] = self.pair_values[self.starts[holding] + column] + 1
+        self.overflowing = lengths > width
 
-    def values_of(self, docs: np.ndarray) -> np.ndarray:
-        """The value index of every pair of the documents `docs` (ids, ascending)."""
-        docs = docs[docs < self.starts.size - 1]  # documents after the last pair hold none
-        begin = self.starts[docs]
+    def values_of(self, docs: np.ndarray, skip: int = 0) -> np.ndarray:
+        """The value index of every pair of the documents `docs` (ids, ascending), but each
+        document's first `skip`."""
+        begin = np.minimum(self.starts[docs] + skip, self.starts[docs + 1])
         lengths = self.starts[docs + 1] - begin
         ends = np.cumsum(lengths)
         total = int(ends[-1]) if ends.size else 0
         return self.pair_values[np.repeat(begin - (ends - lengths), lengths) + np.arange(total)]
+
+    def totals(self, docs: np.ndarray) -> np.ndarray:
+        """How many of the documents `docs` hold each value, by value index."""
+        totals = np.bincount(self.table[docs].ravel(), minlength=len(self.values) + 1)[1:]
+        beyond = docs[self.overflowing[docs]]
+        if beyond.size:
+            totals += np.bincount(self.values_of(beyond, skip=self.table.shape[1]),
+                                  minlength=len(self.values))
+        return totals
 
 
 @dataclass
@@ -92,6 +116,7 @@ class FacetCache:
         self.day = self._read_numbers(reader, f.DATE, 2**32 - 1)
         self.yearmonth = self._read_numbers(reader, f.YEARMONTH, 2**32 - 1)
         self.year = self.yearmonth // 100
+        self.periods = {"year": _periods(self.year), "month": _periods(self.yearmonth)}
         self.reference = np.array([v == f.REFERENCE for v in self._column(reader, f.ORIGIN)],
                                   dtype=bool)
         # Public only when the index says so: anything else (internal, unknown) is staff-only.
@@ -116,7 +141,7 @@ class FacetCache:
                     docs.append(docnum)
                     values.append(index.setdefault(value, len(index)))
         return _MultiValued(list(index), np.array(docs, dtype=np.int32),
-                            np.array(values, dtype=np.int32))
+                            np.array(values, dtype=np.int32), self.size)
 
     def _read_single(self, reader, field: str) -> _SingleValued:
         index: dict[str, int] = {}
@@ -195,21 +220,25 @@ class FacetCache:
         a small part of the index, so counting goes by their ids, not over every document."""
         if facet in self.multi:
             cache = self.multi[facet]
-            totals = np.bincount(cache.values_of(docs), minlength=len(cache.values))
-            return _named_counts(cache.values, totals)
-        if facet in self.single:
-            cache = self.single[facet]
-            totals = np.bincount(cache.counted[docs], minlength=len(cache.values) + 1)[1:]
-            return _named_counts(cache.values, totals)
-        period = (self.yearmonth if facet == "month" else self.year)[docs]
-        found, totals = np.unique(period[period > 0], return_counts=True)
-        return dict(zip(map(str, found.tolist()), totals.tolist()))
+            return _named_counts(cache.values, cache.totals(docs))
+        cache = self.single[facet] if facet in self.single else self.periods[facet]
+        totals = np.bincount(cache.counted[docs], minlength=len(cache.values) + 1)[1:]
+        return _named_counts(cache.values, totals)
+
+
+def _periods(period: np.ndarray) -> _SingleValued:
+    """Years or months (`2019`, `201903`) as a single-valued facet, in increasing order, so
+    that they are counted like one (a sort of the matching documents' periods, before)."""
+    found, of_doc = np.unique(period, return_inverse=True)
+    if found.size and found[0] == NO_DATE:
+        return _SingleValued([str(p) for p in found[1:].tolist()], of_doc.astype(np.int32) - 1)
+    return _SingleValued([str(p) for p in found.tolist()], of_doc.astype(np.int32))
 
 
 def _named_counts(values: list[str], totals: np.ndarray) -> dict[str, int]:
     """value → count, for the values counted at least once."""
-    found = np.flatnonzero(totals)
-    return dict(zip([values[i] for i in found], totals[found].tolist()))
+    counts = totals.tolist()
+    return {values[i]: counts[i] for i in np.flatnonzero(totals).tolist()}
 
 
 def disjunctive_counts(cache: FacetCache, base: np.ndarray, selections: dict[str, np.ndarray | None],
