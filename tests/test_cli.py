@@ -1,7 +1,14 @@
 """`kbsearch inspect` as a user runs it: JSON per file, errors by name, the batch goes on."""
 
 import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 
+import pytest
 from click.testing import CliRunner
 
 from kbsearch.cli import main
@@ -43,3 +50,27 @@ def test_inspect_without_files_is_a_usage_error():
     result = CliRunner().invoke(main, ["inspect"])
     assert result.exit_code == 2
     assert "Missing argument" in result.output
+
+
+def test_serve_logs_each_request_with_its_status_size_and_time(corpus_index):
+    from bench.http_load import free_port
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "kbsearch.cli", "serve", "--index",
+                               str(corpus_index), "--port", str(port), "--workers", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=japon") as r:
+                    size = len(r.read())
+                break
+            except OSError:
+                time.sleep(0.1)
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/documents/nothing")
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[0].splitlines()
+    assert f'127.0.0.1 "GET /api/search?q=japon HTTP/1.1" 200 {size} ' in "\n".join(log)
+    assert re.search(r'^127\.0\.0\.1 "GET /api/documents/nothing HTTP/1\.1" 404 \d+ \d+ms$',
+                     "\n".join(log), re.MULTILINE)
