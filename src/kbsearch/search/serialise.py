@@ -16,9 +16,13 @@ def hit_to_json(hit: Hit) -> dict:
             "reference": hit.reference}
 
 
-def facet_value_to_json(value: FacetValue) -> dict:
-    return {"value": value.value, "label": value.label, "count": value.count,
-            "selected": value.selected}
+def facet_value_to_json(value: FacetValue, toggle_url: str | None = None) -> dict:
+    """`toggle_url`: the URL that switches the value on or off (the API gives one each)."""
+    found = {"value": value.value, "label": value.label, "count": value.count,
+             "selected": value.selected}
+    if toggle_url is not None:
+        found["toggle_url"] = toggle_url
+    return found
 
 
 def result_to_json(result: SearchResult, facets: dict | None = None) -> dict:

@@ -13,9 +13,8 @@ from babel.dates import format_date
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from kbsearch.model import FacetValue, SearchRequest, SearchResult
+from kbsearch.model import SearchRequest, SearchResult
 from kbsearch.search.request import build_request
-from kbsearch.search.serialise import facet_value_to_json
 from kbsearch.vocab.labels import facet_label
 
 # Request attribute of each multi-valued facet, and its URL parameter.
@@ -227,7 +226,3 @@ def _param_position(name: str) -> int:
 
 def page_url(request: SearchRequest, page: int, endpoint: str, **extra) -> str:
     return url(endpoint, replace(request, page=page), **extra)
-
-
-def facet_value_json(value: FacetValue, toggle_url: str) -> dict:
-    return {**facet_value_to_json(value), "toggle_url": toggle_url}

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from kbsearch.errors import InvalidParameter
 from kbsearch.search.request import parse_int
-from kbsearch.search.serialise import hit_to_json, result_to_json
+from kbsearch.search.serialise import facet_value_to_json, hit_to_json, result_to_json
 from kbsearch.web import adapter, overviews
 from kbsearch.web.i18n import select_locale
 from kbsearch.web.openapi import build_spec
@@ -20,7 +20,7 @@ MAX_SUGGESTIONS = 20
 def search():
     search_request = adapter.parse_search(request.args, select_locale())
     result = get_engine().search(search_request)
-    facets = {name: [adapter.facet_value_json(value, url) for value, url in values]
+    facets = {name: [facet_value_to_json(value, url) for value, url in values]
               for name, values in adapter.toggle_urls(result, "api.search").items()}
     return jsonify(result_to_json(result, facets))
 
