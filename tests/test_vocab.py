@@ -144,3 +144,12 @@ def test_tokens_are_the_words_a_pattern_finds_apostrophes_and_underscores_separa
 
     from kbsearch.vocab.text import fold, tokens
     assert tokens(text) == re.findall(r"\w+", fold(text).replace("_", " "))
+
+
+def test_a_phrase_matcher_of_short_wildcard_terms_only_finds_them():
+    """Wildcard terms too short to bucket (`*ab`) are tried at every word, also in a matcher
+    that holds no other wildcard term."""
+    from kbsearch.vocab.text import PhraseMatcher
+    matcher = PhraseMatcher([("*ab", "suffix"), ("in*", "prefix"), ("agro", "exact")])
+    assert [(m.concept, m.start) for m in matcher.find("grab agro inside lab")] == \
+        [("suffix", 0), ("exact", 1), ("prefix", 2), ("suffix", 3)]

@@ -292,7 +292,8 @@ class PhraseMatcher:
         # start a wildcard term (few), among the words judged so far by _possible_starts.
         self._starters: set[str] = set(self._longest_from)
         self._judged: set[str] = set()
-        self._has_wild = bool(self._wild_equal or self._wild_prefix or self._wild_suffix)
+        self._has_wild = bool(self._wild_equal or self._wild_prefix or self._wild_suffix
+                              or self._wild_other)
 
     def _add(self, term: str, concept: str) -> None:
         if is_cjk(term):
