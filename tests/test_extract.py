@@ -1,9 +1,14 @@
 """Extraction decides every field; explicit metadata always wins over inference."""
 
 import datetime as dt
+from pathlib import Path
 
+from kbsearch.ingest import extract as extract_module
 from kbsearch.ingest.extract import extract
+from kbsearch.ingest.pipeline import process_file, process_files
 from kbsearch.model import RawDocument
+
+REPO = Path(__file__).resolve().parent.parent
 
 MISSION = """Du 9 au 14 octobre 2017, une délégation de trente entreprises wallonnes s'est rendue
 au Japon, à Tokyo puis à Nagoya. La mission économique a réuni des constructeurs automobiles
@@ -66,3 +71,29 @@ def test_a_summary_is_the_first_paragraph_of_prose_within_limits():
     doc = extract(raw(title="Titre"))
     assert doc.summary.startswith("Du 9 au 14 octobre 2017")
     assert len(doc.summary) <= 301
+
+
+def test_files_extracted_together_are_each_extracted_as_alone():
+    files = sorted(p for p in (REPO / "corpus").rglob("*") if p.is_file())[::8]
+    files.append(REPO / "corpus" / "missing.html")
+    together = process_files([(path, path.name) for path in files])
+    assert together == [process_file(path, path.name) for path in files]
+    assert sum(outcome.document is not None for outcome in together) >= 30
+    assert together[-1].error == "cannot be read: No such file or directory"
+
+
+def test_a_document_whose_extraction_fails_fails_alone_and_by_name(monkeypatch):
+    """Extraction never raises on purpose; should it on some document all the same, the
+    others extracted with it are kept."""
+    files = sorted((REPO / "corpus" / "news" / "fr").iterdir())[:5]
+
+    def failing(raw, *args):
+        if raw.source == files[2].name:
+            raise RuntimeError("an unforeseen page")
+        return extract(raw, *args)
+
+    monkeypatch.setattr(extract_module, "extract", failing)
+    outcomes = process_files([(path, path.name) for path in files])
+    assert [o.source for o in outcomes] == [path.name for path in files]
+    assert outcomes[2].error == "could not be processed (RuntimeError: an unforeseen page)"
+    assert all(o.document is not None for n, o in enumerate(outcomes) if n != 2)

@@ -4,7 +4,7 @@ import random
 
 import numpy as np
 
-from kbsearch.ingest.langid import _model, _rank, detect_language
+from kbsearch.ingest.langid import _model, _rank_all, detect_language, detect_languages
 from kbsearch.vocab.languages import normalise_code
 
 DUTCH = ("De Waalse bedrijven trokken vorige week naar Marokko voor een handelsmissie. "
@@ -71,7 +71,26 @@ def _random_texts(count: int) -> list[str]:
 def test_features_are_counted_exactly_as_py3langid_counts_them():
     identifier, counter = _model()
     for text in TEXTS + _random_texts(200):
-        assert np.array_equal(counter.vector(text), identifier.instance2fv(text)), text
+        assert np.array_equal(counter.vectors([text])[0], identifier.instance2fv(text)), text
+
+
+def test_texts_counted_together_are_each_counted_as_alone():
+    """No feature spans two texts of a batch: each row is its own text's counts."""
+    identifier, counter = _model()
+    texts = TEXTS + _random_texts(100)
+    counted = counter.vectors(texts)
+    assert counted.shape == (len(texts), counter.size)
+    for text, row in zip(texts, counted):
+        assert np.array_equal(row, identifier.instance2fv(text)), text
+    assert counter.vectors([]).shape == (0, counter.size)
+
+
+def test_languages_detected_together_are_those_detected_one_by_one():
+    pairs = [(text, declared) for text in TEXTS + _random_texts(40)
+             for declared in (None, "fr", "de-CH")]
+    assert detect_languages(pairs) == [detect_language(text, declared)
+                                       for text, declared in pairs]
+    assert detect_languages([]) == []
 
 
 def test_languages_are_ranked_with_py3langids_probabilities():
@@ -80,4 +99,4 @@ def test_languages_are_ranked_with_py3langids_probabilities():
         expected = {normalise_code(language): round(float(probability), 3)
                     for language, probability in identifier.rank(text)[:5]
                     if normalise_code(language) and probability >= 0.001}
-        assert _rank(text) == expected, text
+        assert _rank_all([text]) == [expected], text

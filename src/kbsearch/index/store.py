@@ -160,9 +160,10 @@ def _index_here(writer: TermFilingSegmentWriter, jobs: list[parallel.FileJob]):
     """(job, Indexed) for each of a few files, indexed in this process."""
     # Imported only now: reading and extracting files needs lxml, numpy and the
     # language model, over half a second of imports that a run with nothing to read skips.
-    from kbsearch.index.worker import index_file
-    for job in jobs:
-        yield job, index_file(writer, job)
+    from kbsearch.index.worker import index_files
+    for start in range(0, len(jobs), parallel.BATCH_FILES):
+        batch = jobs[start:start + parallel.BATCH_FILES]
+        yield from zip(batch, index_files(writer, batch))
 
 
 def _sources(sources: Iterable[str | Path]) -> list[tuple[Path, str, str]]:

@@ -11,12 +11,17 @@ from whoosh import index as whoosh_index
 from kbsearch.index.fields import document_fields
 from kbsearch.index.parallel import FileJob, Indexed
 from kbsearch.index.segments import TermFilingSegmentWriter
-from kbsearch.ingest.pipeline import die_with_parent, process_file, warm_up
+from kbsearch.ingest.pipeline import Outcome, die_with_parent, process_files, warm_up
 
 
-def index_file(writer: TermFilingSegmentWriter, job: FileJob) -> Indexed:
-    """Add one file's document with `writer`."""
-    outcome = process_file(job.path, job.source)
+def index_files(writer: TermFilingSegmentWriter, jobs: list[FileJob]) -> list[Indexed]:
+    """Add the files' documents with `writer`, in order; they are read and extracted
+    together (see `process_files`)."""
+    return [_added(writer, job, outcome) for job, outcome in
+            zip(jobs, process_files([(job.path, job.source) for job in jobs]))]
+
+
+def _added(writer: TermFilingSegmentWriter, job: FileJob, outcome: Outcome) -> Indexed:
     if outcome.document is None:
         return Indexed(error=outcome.error or "unreadable")
     writer.add_document(**document_fields(outcome.document, job.doc_id, job.root, job.source))
@@ -32,7 +37,7 @@ def work(generation: str, todo, results) -> None:
                                          compound=False)
         while (batch := todo.get()) is not None:
             number, jobs = batch
-            results.put(("files", number, [index_file(writer, job) for job in jobs]))
+            results.put(("files", number, index_files(writer, jobs)))
         if writer.doc_count():
             results.put(("segment", None, writer._finalize_segment()))
         else:

@@ -12,7 +12,7 @@ from collections import Counter
 
 from kbsearch import config
 from kbsearch.ingest import dates
-from kbsearch.ingest.langid import detect_language
+from kbsearch.ingest.langid import DetectedLanguage, detect_language, detect_languages
 from kbsearch.model import Document, RawDocument
 from kbsearch.vocab import countries, sectors
 from kbsearch.vocab.text import PhraseMatcher, Tokenized, fold
@@ -76,14 +76,25 @@ _PAST = ("s'est deroulee", "s'est tenue", "a reuni", "ont participe", "a conduit
          "vond plaats", "bezocht", "ontmoette", "fand statt", "besuchte", "traf")
 
 
-def extract(raw: RawDocument, content_hash: str = "") -> Document:
-    """Decide every field of the Document; never raises on any RawDocument."""
+def extract_all(raws: list[tuple[RawDocument, str]]) -> list[Document]:
+    """`extract(raw, content_hash)` for each pair, the languages detected all at once (see
+    `detect_languages`)."""
+    detected = iter(detect_languages([(_language_sample(raw), raw.declared_language)
+                                      for raw, _ in raws if not raw.language]))
+    return [extract(raw, content_hash, None if raw.language else next(detected))
+            for raw, content_hash in raws]
+
+
+def extract(raw: RawDocument, content_hash: str = "",
+            detected: DetectedLanguage | None = None) -> Document:
+    """Decide every field of the Document; never raises on any RawDocument. `detected` is
+    the language detected from `raw`, if it was (see `extract_all`)."""
     title = choose_title(raw)
     text = raw.text
     if raw.language:
         language, confidence = raw.language, 1.0
     else:
-        detected = detect_language(f"{title}\n{text}", raw.declared_language)
+        detected = detected or detect_language(_language_sample(raw), raw.declared_language)
         language, confidence = detected.code, detected.confidence
     # A fact sheet's text is full of historical dates; only its metadata dates it.
     is_factsheet = raw.type == "factsheet" or bool(raw.key_figures)
@@ -106,6 +117,11 @@ def extract(raw: RawDocument, content_hash: str = "") -> Document:
         content_hash=content_hash,
         declared_language=raw.declared_language,
     )
+
+
+def _language_sample(raw: RawDocument) -> str:
+    """What language detection reads: the title, then the text."""
+    return f"{choose_title(raw)}\n{raw.text}"
 
 
 def choose_title(raw: RawDocument) -> str:

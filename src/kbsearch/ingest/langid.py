@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,7 +58,22 @@ def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
     A text long and clear enough overrules its declaration (a Dutch article on a page that says
     `lang="fr"` is Dutch); a short or uncertain one defers to the declaration, else is `und`.
     """
-    declared = normalise_code(declared)
+    return detect_languages([(text, declared)])[0]
+
+
+def detect_languages(texts: Sequence[tuple[str, str | None]]) -> list[DetectedLanguage]:
+    """`detect_language(text, declared)` for each pair, the texts' features counted in one
+    pass (see `FeatureCounter.vectors`): a batch of pages took a third of the time."""
+    samples = [_sample(text) for text, _ in texts]
+    judged = [sample for sample, letters in samples if letters >= MIN_LETTERS // 4]
+    rankings = iter(_rank_all(judged))
+    return [_decide(next(rankings) if letters >= MIN_LETTERS // 4 else {}, letters,
+                    normalise_code(declared))
+            for (_, letters), (_, declared) in zip(samples, texts)]
+
+
+def _sample(text: str) -> tuple[str, int]:
+    """The start of `text` that detection reads, and how many letters it holds."""
     # URLs are dropped from a stretch somewhat longer than the sample, not the whole text,
     # and only from one that has any: most have none, and the pattern costs more than the
     # rest of detection.
@@ -65,8 +81,10 @@ def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
     if "@" in head or "://" in head or "www." in head:
         head = _URLS.sub(" ", head)
     sample = head[:MAX_CHARS]
-    letters = len(_NOT_LETTERS.sub("", sample)) + 3 * count_cjk(sample)
-    ranked = _rank(sample) if letters >= MIN_LETTERS // 4 else {}
+    return sample, len(_NOT_LETTERS.sub("", sample)) + 3 * count_cjk(sample)
+
+
+def _decide(ranked: dict[str, float], letters: int, declared: str | None) -> DetectedLanguage:
     best = max(ranked.items(), key=lambda kv: kv[1], default=None)
     if declared:
         if best and best[0] != declared and letters >= MIN_LETTERS_TO_OVERRULE \
@@ -78,11 +96,15 @@ def detect_language(text: str, declared: str | None = None) -> DetectedLanguage:
     return DetectedLanguage(UNDETERMINED, 0.0)
 
 
-def _rank(sample: str) -> dict[str, float]:
-    """ISO 639-1 code → probability of the five likeliest languages, as py3langid's `rank`
-    gives them. Only the features the text has enter the product with the model's table."""
+def _rank_all(samples: list[str]) -> list[dict[str, float]]:
+    """For each sample, ISO 639-1 code → probability of the five likeliest languages, as
+    py3langid's `rank` gives them. Only the features a text has enter the product with the
+    model's table."""
     identifier, counter = _model()
-    counts = counter.vector(sample)
+    return [_ranked(identifier, counts) for counts in counter.vectors(samples)]
+
+
+def _ranked(identifier: LanguageIdentifier, counts: np.ndarray) -> dict[str, float]:
     present = np.flatnonzero(counts)
     log_probabilities = counts[present] @ identifier.nb_ptc[present] + identifier.nb_pc
     # Normalised as py3langid's `norm_probs` does, as a softmax: its formula builds a table of

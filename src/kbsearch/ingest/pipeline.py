@@ -12,15 +12,15 @@ import hashlib
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kbsearch.errors import IngestError
-from kbsearch.ingest.extract import extract
+from kbsearch.ingest.extract import extract_all
 from kbsearch.ingest.files import iter_files
 from kbsearch.ingest.readers import read_content
-from kbsearch.model import Document
+from kbsearch.model import Document, RawDocument
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -36,16 +36,47 @@ class Outcome:
 
 def process_file(path: Path, source: str) -> Outcome:
     """Read and extract one file; never raises for a bad file."""
+    return process_files([(path, source)])[0]
+
+
+def process_files(files: Sequence[tuple[Path, str]]) -> list[Outcome]:
+    """An Outcome for each (path, source), the files read one by one and their documents
+    extracted together (see `extract_all`); never raises for a bad file."""
+    outcomes: list[Outcome | None] = []
+    read: list[tuple[int, str, RawDocument, str]] = []
+    for path, source in files:
+        try:
+            raw, data = read_content(path, source)
+        except Exception as exc:  # noqa: BLE001 — one odd file must not stop a batch
+            outcomes.append(_failed(source, exc))
+            continue
+        read.append((len(outcomes), source, raw, hashlib.sha256(data).hexdigest()))
+        outcomes.append(None)
+    for (place, *_), outcome in zip(read, _extracted([item[1:] for item in read])):
+        outcomes[place] = outcome
+    return outcomes
+
+
+def _extracted(read: list[tuple[str, RawDocument, str]]) -> list[Outcome]:
+    """An Outcome for each (source, raw document, content hash), extracted together; should
+    that fail, each on its own, so that only the odd document fails."""
     try:
-        raw, data = read_content(path, source)
-        digest = hashlib.sha256(data).hexdigest()
-        return Outcome(source, document=extract(raw, content_hash=digest))
-    except IngestError as exc:
-        return Outcome(source, error=exc.reason)
-    except OSError as exc:
-        return Outcome(source, error=f"cannot be read: {exc.strerror or exc}")
+        documents = extract_all([(raw, content_hash) for _, raw, content_hash in read])
     except Exception as exc:  # noqa: BLE001 — one odd file must not stop a batch of thousands
-        return Outcome(source, error=f"could not be processed ({exc.__class__.__name__}: {exc})")
+        if len(read) == 1:
+            return [_failed(read[0][0], exc)]
+        return [outcome for item in read for outcome in _extracted([item])]
+    return [Outcome(source, document=document)
+            for (source, _, _), document in zip(read, documents)]
+
+
+def _failed(source: str, exc: Exception) -> Outcome:
+    """Why a file could not be read or extracted, as its Outcome says it."""
+    if isinstance(exc, IngestError):
+        return Outcome(source, error=exc.reason)
+    if isinstance(exc, OSError):
+        return Outcome(source, error=f"cannot be read: {exc.strerror or exc}")
+    return Outcome(source, error=f"could not be processed ({exc.__class__.__name__}: {exc})")
 
 
 def warm_up() -> None:
