@@ -56,11 +56,14 @@ def fold(text: str) -> str:
 
 
 # A document's text is folded by several readers in turn (its words, its dates, each index
-# field), so the last few long texts folded are remembered.
+# field), so the last long texts folded are remembered.
 _LONG_TEXT = 500
+# How many texts the folds and words of are remembered: indexing extracts a batch of 32
+# documents (see index.parallel) before it indexes them, and each has a title and a body.
+REMEMBERED_TEXTS = 128
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=REMEMBERED_TEXTS)
 def _fold_long(text: str) -> str:
     return _fold(text)
 
@@ -197,10 +200,10 @@ def fold_word(word: str) -> str:
 FOLDED_WORD = re.compile(r"\w+(?:'\w+)*")
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=REMEMBERED_TEXTS)
 def folded_words(text: str) -> list[str]:
     """The words of `text` folded, apostrophes kept inside them (callers must not change the
-    list). Remembered for the last few texts: a document's body is split into words for
+    list). Remembered for the last texts: a document's body is split into words for
     extraction (see `tokens`), for its language's index field, then for the spelling
     dictionary and the compounds."""
     return FOLDED_WORD.findall(fold(text))
