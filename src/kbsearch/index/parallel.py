@@ -26,7 +26,9 @@ from kbsearch.errors import IndexingFailed, InvalidParameter
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 64
 # Files per batch handed to a worker: small enough to balance the workers, large enough that
-# the queues cost nothing next to the files.
+# the queues cost nothing next to the files. A worker reads and extracts a batch's files
+# together (see ingest.pipeline.process_files) and remembers their texts' words for indexing
+# them (see vocab.text.REMEMBERED_TEXTS, which must hold a batch's titles and bodies).
 BATCH_FILES = 32
 # How long the run waits for a result before checking that its workers are still alive.
 POLL_SECONDS = 1.0

@@ -3,7 +3,8 @@
 py3langid's model (naive Bayes over byte n-grams) gives the same answer for the same text every
 time; langdetect, used before, sampled n-grams at random in Python and cost five times as much,
 with the same answers on both labelled sets and on 1,500 generated documents. Its n-grams are
-counted here with numpy (see `langfeatures`), with the same ranking, in about 0.3 ms a page.
+counted here with numpy (see `langfeatures`), with the same ranking, in about 0.2 ms a page
+when an indexing run detects a batch of pages at once (see `detect_languages`).
 A text too short or too mixed to judge falls back to the language the file declares, else
 `und`, rather than a guess.
 """
@@ -85,6 +86,8 @@ def _sample(text: str) -> tuple[str, int]:
 
 
 def _decide(ranked: dict[str, float], letters: int, declared: str | None) -> DetectedLanguage:
+    """The language of a sample of `letters` letters that the model ranked as `ranked`, in a
+    file declaring `declared` (see `detect_language` for the rules)."""
     best = max(ranked.items(), key=lambda kv: kv[1], default=None)
     if declared:
         if best and best[0] != declared and letters >= MIN_LETTERS_TO_OVERRULE \
