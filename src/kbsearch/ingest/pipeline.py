@@ -43,16 +43,18 @@ def process_files(files: Sequence[tuple[Path, str]]) -> list[Outcome]:
     """An Outcome for each (path, source), the files read one by one and their documents
     extracted together (see `extract_all`); never raises for a bad file."""
     outcomes: list[Outcome | None] = []
-    read: list[tuple[int, str, RawDocument, str]] = []
+    places: list[int] = []  # where each file read goes in `outcomes`
+    read: list[tuple[str, RawDocument, str]] = []
     for path, source in files:
         try:
             raw, data = read_content(path, source)
         except Exception as exc:  # noqa: BLE001 — one odd file must not stop a batch
             outcomes.append(_failed(source, exc))
             continue
-        read.append((len(outcomes), source, raw, hashlib.sha256(data).hexdigest()))
+        places.append(len(outcomes))
+        read.append((source, raw, hashlib.sha256(data).hexdigest()))
         outcomes.append(None)
-    for (place, *_), outcome in zip(read, _extracted([item[1:] for item in read])):
+    for place, outcome in zip(places, _extracted(read)):
         outcomes[place] = outcome
     return outcomes
 

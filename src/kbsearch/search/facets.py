@@ -230,9 +230,9 @@ def _periods(period: np.ndarray) -> _SingleValued:
     facet, values in increasing order: counted like one, by an index per document, where
     sorting the matching documents' periods cost several times as much."""
     found, of_doc = np.unique(period, return_inverse=True)
-    if found.size and found[0] == NO_DATE:
-        return _SingleValued([str(p) for p in found[1:].tolist()], of_doc.astype(np.int32) - 1)
-    return _SingleValued([str(p) for p in found.tolist()], of_doc.astype(np.int32))
+    undated = int(found.size > 0 and found[0] == NO_DATE)  # NO_DATE sorts first: no value
+    return _SingleValued([str(p) for p in found[undated:].tolist()],
+                         of_doc.astype(np.int32) - undated)
 
 
 def _named_counts(values: list[str], totals: np.ndarray) -> dict[str, int]:
